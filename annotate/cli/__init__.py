@@ -1,0 +1,18 @@
+"""The `annotate` command line: a thin layer over the library, one module per group of commands.
+
+Command modules import heavy libraries (datasets, sklearn, spaCy) inside the command functions,
+so that `annotate --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from annotate.cli import corpus_commands  # noqa: F401  (registers clean, tasks)
+from annotate.cli.app import app
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]
