@@ -1,0 +1,112 @@
+"""Reading and checking canonical records (the contract in design.md, `schemas/record.schema.json`).
+
+`read_records(path)` streams records from a JSONL file (one record a line), a dataset folder
+written by `annotate convert` (its `records.jsonl` / split JSONL files), or a Label Studio export
+(through the converter). Every record is checked: the shape, and `text[start:end] == span.text`
+for every span when the record carries its text. A bad line raises `InputError` naming the file
+and line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from annotate.errors import InputError, shorten
+
+Record = dict[str, Any]
+SPAN_KEYS = ("start", "end", "text")
+
+
+def _check_offsets(span: Any, text: str | None, where: str, what: str) -> None:
+    if not isinstance(span, dict) or any(key not in span for key in SPAN_KEYS):
+        raise InputError(f"{where}: {what} must be an object with start, end and text; got {shorten(span)}.")
+    start, end, span_text = span["start"], span["end"], span["text"]
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
+        raise InputError(f"{where}: {what} has offsets [{start!r}, {end!r}); need integers with 0 <= start < end (half-open).")
+    if text is not None and text[start:end] != span_text:
+        raise InputError(
+            f"{where}: {what} [{start}, {end}) reads {shorten(text[start:end], 40)} in the text but says "
+            f"{shorten(span_text, 40)}; offsets must be code points, half-open."
+        )
+
+
+def check_record(record: Any, where: str, *, require_text: bool = True) -> Record:
+    """Return `record` if it follows the contract, else raise `InputError` naming `where`.
+
+    Missing span lists are filled in as empty lists (a record may carry only entities, say).
+    """
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: a record must be a JSON object; got {type(record).__name__}.")
+    if not isinstance(record.get("id"), str) or not record["id"]:
+        raise InputError(f"{where}: the record has no string 'id'; every record needs the document id.")
+    text = record.get("text")
+    if text is None and require_text:
+        raise InputError(f"{where}: record {record['id']!r} has no 'text'; gold records need the text their offsets refer to.")
+    if text is not None and not isinstance(text, str):
+        raise InputError(f"{where}: record {record['id']!r} has a non-string 'text'.")
+    for key in ("entities", "quotes", "events"):
+        value = record.setdefault(key, [])
+        if not isinstance(value, list):
+            raise InputError(f"{where}: '{key}' of record {record['id']!r} must be a list; got {type(value).__name__}.")
+    for i, entity in enumerate(record["entities"]):
+        _check_offsets(entity, text, where, f"entities[{i}]")
+        if not isinstance(entity.get("label"), str) or not entity["label"]:
+            raise InputError(f"{where}: entities[{i}] has no 'label'.")
+    for i, quote in enumerate(record["quotes"]):
+        _check_offsets(quote, text, where, f"quotes[{i}]")
+        if quote.setdefault("kind", None) not in ("direct", "indirect", "mixed", None):
+            raise InputError(f"{where}: quotes[{i}] has kind {quote['kind']!r}; use direct, indirect, mixed or null.")
+        for part in ("speaker", "cue"):
+            if quote.setdefault(part, None) is not None:
+                _check_offsets(quote[part], text, where, f"quotes[{i}].{part}")
+    for i, event in enumerate(record["events"]):
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            raise InputError(f"{where}: events[{i}] must be an object with a string 'type'.")
+        _check_offsets(event.get("trigger"), text, where, f"events[{i}].trigger")
+        for j, argument in enumerate(event.setdefault("arguments", [])):
+            _check_offsets(argument, text, where, f"events[{i}].arguments[{j}]")
+            if not isinstance(argument.get("role"), str) or not argument["role"]:
+                raise InputError(f"{where}: events[{i}].arguments[{j}] has no 'role'.")
+    return record
+
+
+def read_jsonl_records(path: Path, *, require_text: bool = True) -> Iterator[Record]:
+    """Stream checked records from a JSONL file; blank lines are skipped."""
+    try:
+        stream = path.open("r", encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; give a JSONL file of records.") from None
+    with stream:
+        number = 0
+        try:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{number}: not JSON ({exc.msg}); write one record per line.") from None
+                yield check_record(row, f"{path}:{number}", require_text=require_text)
+        except UnicodeDecodeError:
+            raise InputError(f"{path}:{number + 1}: not UTF-8; re-save the file as UTF-8.") from None
+
+
+def read_records(path: str | Path, *, require_text: bool = True) -> Iterator[Record]:
+    """Stream records from a JSONL file, a dataset folder, or a Label Studio export.
+
+    Raises:
+        InputError: the path does not exist, or a record breaks the contract (file and line named).
+    """
+    path = Path(path)
+    if path.is_dir():
+        candidates = [path / "records.jsonl"] + sorted(path.glob("*.jsonl"))
+        for candidate in candidates:
+            if candidate.is_file():
+                yield from read_jsonl_records(candidate, require_text=require_text)
+                return
+        raise InputError(f"{path}: the folder holds no records.jsonl; give a dataset folder written by `annotate convert`.")
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder.")
+    yield from read_jsonl_records(path, require_text=require_text)
