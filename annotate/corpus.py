@@ -75,15 +75,24 @@ def list_article_files(path: Path) -> list[Path]:
     return files
 
 
-def read_articles(paths: Iterable[str | Path], *, stdin: IO[str] | None = None) -> Iterator[Article | Reject]:
-    """Yield every article under `paths` in a stable order, and a `Reject` for each bad one.
+def read_articles(
+    paths: Iterable[str | Path], *, stdin: IO[str] | None = None, exclude: Iterable[Path] = ()
+) -> Iterator[Article | Reject]:
+    """Every article under `paths` in a stable order, and a `Reject` for each bad one.
+
+    Files are listed when this is called (not lazily), so an output file created afterwards in
+    the same folder is never read back; files in `exclude` (our own outputs) are left out.
 
     Raises:
         InputError: a path that does not exist, or a folder without article files.
     """
-    paths = list(paths)
-    files = [None if str(p) == "-" else list_article_files(Path(p)) for p in paths]  # fail fast
-    for group in files:
+    skip = {p.resolve() for p in exclude}
+    groups = [None if str(p) == "-" else [f for f in list_article_files(Path(p)) if f.resolve() not in skip] for p in paths]
+    return _iter_groups(groups, stdin)
+
+
+def _iter_groups(groups: list[list[Path] | None], stdin: IO[str] | None) -> Iterator[Article | Reject]:
+    for group in groups:
         if group is None:
             yield from read_jsonl_articles(stdin or sys.stdin, origin="<stdin>")
             continue

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from annotate.cleaning import CleaningOptions, Document, clean_article
-from annotate.corpus import Reject, read_articles
+from annotate.corpus import Article, Reject, read_articles
 from annotate.errors import InputError
 
 
@@ -55,6 +55,7 @@ def iter_documents(
     *,
     options: CleaningOptions = CleaningOptions(),
     stdin: IO[str] | None = None,
+    exclude: Iterable[Path] = (),
 ) -> Iterator[Document]:
     """Clean every article under `paths`; count and keep what is skipped in `stats`.
 
@@ -64,9 +65,14 @@ def iter_documents(
     Raises:
         InputError: a missing path, an empty folder, or an id given to two different articles.
     """
+    articles = read_articles(paths, stdin=stdin, exclude=exclude)  # lists files now, before any output exists
+    return _clean_all(articles, stats, options)
+
+
+def _clean_all(articles: Iterable[Article | Reject], stats: DocumentStats, options: CleaningOptions) -> Iterator[Document]:
     seen_ids: dict[str, tuple[str, str]] = {}  # id -> (origin, text)
     seen_texts: dict[str, str] = {}  # text -> id
-    for item in read_articles(paths, stdin=stdin):
+    for item in articles:
         stats.read += 1
         if isinstance(item, Reject):
             stats.rejects.append(item)

@@ -100,7 +100,11 @@ def tasks(
         raise typer.BadParameter("--json prints the summary on stdout, so the tasks need --out.", param_hint="--json / --out")
     load_schema(schema.value)  # fails early on a broken inventory
     stats = DocumentStats()
-    documents = iter_documents(paths, stats, options=_options(keep_banners, keep_duplicates, keep_captions, keep_credits))
+    rejects_path = rejects or default_rejects_path(out)
+    documents = iter_documents(
+        paths, stats, options=_options(keep_banners, keep_duplicates, keep_captions, keep_credits),
+        exclude=[p for p in (out, rejects_path) if p is not None],
+    )
     count = 0
     with open_output(out) as stream:
         if output_format is TaskFormat.json:
@@ -119,7 +123,7 @@ def tasks(
         print_json(summary)
     else:
         say(f"tasks: {count} task(s) for schema {schema.value}; {_summary_line(stats)}" + (f" -> {out}" if out else ""), quiet=quiet)
-    _finish(stats, rejects_path=rejects or default_rejects_path(out), allow_rejects=allow_rejects, quiet=quiet)
+    _finish(stats, rejects_path=rejects_path, allow_rejects=allow_rejects, quiet=quiet)
 
 
 def _document_row(document: Document) -> dict[str, Any]:
@@ -167,7 +171,11 @@ def clean(
     """
     stats = DocumentStats()
     rows: list[dict[str, Any]] = []
-    documents = iter_documents(paths, stats, options=_options(keep_banners, keep_duplicates, keep_captions, keep_credits))
+    rejects_path = rejects or default_rejects_path(out)
+    documents = iter_documents(
+        paths, stats, options=_options(keep_banners, keep_duplicates, keep_captions, keep_credits),
+        exclude=[p for p in (out, rejects_path) if p is not None],
+    )
     with (open_output(out) if out else _null()) as stream:
         for document in documents:
             if stream is not None:
@@ -181,7 +189,7 @@ def clean(
         print_json({"documents": rows, "summary": stats.as_dict()})
     else:
         say(f"clean: {_summary_line(stats)}" + (f" -> {out}" if out else ""), quiet=quiet)
-    _finish(stats, rejects_path=rejects or default_rejects_path(out), allow_rejects=allow_rejects, quiet=quiet)
+    _finish(stats, rejects_path=rejects_path, allow_rejects=allow_rejects, quiet=quiet)
 
 
 class _null:
