@@ -154,7 +154,7 @@ def render_config(name: str) -> str:
         "events": "Events: mark each trigger with its event type, mark arguments, link trigger to argument with the role.",
         "news": "News: entities, quotes (content, speaker, cue, kind) and events (trigger, arguments in roles).",
     }
-    lines = [f"<!-- Generated from schemas/labels.json by scripts/gen-schemas; edit that file, not this one. -->", "<View>"]
+    lines = ["<!-- Generated from schemas/labels.json by scripts/gen-schemas; edit that file, not this one. -->", "<View>"]
     lines.append(f"  <Header{_attrs(value=titles[name])}/>")
     if schema.entity_from_name:
         lines += _labels_block(schema.entity_from_name, inv["entities"]["labels"])
