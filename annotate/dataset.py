@@ -1,0 +1,298 @@
+"""Records ↔ Hugging Face `datasets`: declared `Features`, token/BIO alignment, the dataset card.
+
+The features are declared once (`features_for(schema)`), never inferred from a row. Span columns
+are `List({...})` (a list of structs, not `Sequence`'s dict of lists); entity labels, event
+types, roles and `ner_tags` are `ClassLabel`s whose names come from the schema.
+
+The alignment rule (`DatasetRowBuilder.row`):
+
+1. `tokens` are `annotate.tokens.tokenize(text, boundaries=...)` with the start and end of every
+   entity span as boundaries, so every entity starts and ends on a token boundary.
+2. Entities are placed in IOB2 `ner_tags` in order of start, longest first (then label): an
+   entity that overlaps one already placed (nested or crossing) cannot be expressed in IOB2; it
+   stays in `entities` and is also listed in `bio_conflicts` with the span it collides with.
+3. `token_offsets` keep each token's code-point `[start, end)`, so `ner_tags` map back to spans.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+from annotate.errors import ConversionError, InputError, SpanError
+from annotate.records import PROVENANCE_KEYS, Record
+from annotate.schema import Schema
+from annotate.spans import Span, Token, bio_to_spans, spans_to_bio
+from annotate.tokens import tokenize
+
+if TYPE_CHECKING:
+    from datasets import DatasetDict, Features
+
+    from annotate.convert import ConversionSummary
+
+
+def ner_tag_names(schema: Schema) -> list[str]:
+    """IOB2 tag names: `O`, then `B-X`, `I-X` for each entity label of the schema, in inventory order.
+
+    Example:
+        >>> from annotate.schema import load_schema
+        >>> ner_tag_names(load_schema("news"))[:3]
+        ['O', 'B-PERSON', 'I-PERSON']
+    """
+    return ["O"] + [f"{prefix}-{label}" for label in schema.entity_labels for prefix in ("B", "I")]
+
+
+def features_for(schema: Schema) -> Features:
+    """The declared `datasets.Features` of a dataset of `schema` (one row = one record)."""
+    from datasets import ClassLabel, Features, List, Value
+
+    def offsets(**extra: Any) -> dict[str, Any]:
+        return {"start": Value("int32"), "end": Value("int32"), "text": Value("string"), **extra}
+
+    entity_label = ClassLabel(names=list(schema.entity_labels))
+    return Features({
+        "id": Value("string"),
+        "text": Value("string"),
+        "entities": List(offsets(label=entity_label)),
+        "quotes": List(offsets(kind=Value("string"), speaker=offsets(), cue=offsets())),
+        "events": List({
+            "type": ClassLabel(names=[e.name for e in schema.event_types]),
+            "trigger": offsets(),
+            "arguments": List(offsets(role=ClassLabel(names=list(schema.roles)))),
+        }),
+        "task_id": Value("int64"),
+        "annotation_id": Value("int64"),
+        "annotator": Value("string"),
+        "origin": Value("string"),
+        "created_at": Value("string"),
+        "updated_at": Value("string"),
+        "lead_time": Value("float64"),
+        "tokens": List(Value("string")),
+        "token_offsets": List({"start": Value("int32"), "end": Value("int32")}),
+        "ner_tags": List(ClassLabel(names=ner_tag_names(schema))),
+        "bio_conflicts": List(offsets(label=entity_label, overlaps=offsets(label=entity_label))),
+    })
+
+
+def choose_bio_entities(entities: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split entities into those IOB2 can express and the conflicts (rule 2 of the module doc).
+
+    Returns `(placed, conflicts)`; each conflict carries `overlaps`, the placed span it collides with.
+
+    Example:
+        >>> ents = [{"start": 0, "end": 8, "text": "New York", "label": "GPE"},
+        ...         {"start": 0, "end": 3, "text": "New", "label": "ORG"}]
+        >>> placed, conflicts = choose_bio_entities(ents)
+        >>> [e["text"] for e in placed], [(c["text"], c["overlaps"]["text"]) for c in conflicts]
+        (['New York'], [('New', 'New York')])
+    """
+    placed: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    for entity in sorted(entities, key=lambda e: (e["start"], -(e["end"] - e["start"]), e["label"])):
+        clash = next((p for p in placed if p["start"] < entity["end"] and entity["start"] < p["end"]), None)
+        if clash is None:
+            placed.append(entity)
+        else:
+            conflicts.append({**entity, "overlaps": dict(clash)})
+    return placed, conflicts
+
+
+class DatasetRowBuilder:
+    """Turns records into dataset rows (record fields + provenance + tokens, IOB2 tags, conflicts)."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.conflicts = 0
+
+    def row(self, record: Record) -> dict[str, Any]:
+        """The dataset row of `record`; tags as strings (the `ClassLabel` encodes them)."""
+        text = record["text"]
+        entities = record["entities"]
+        tokens = tokenize(text, boundaries=[b for e in entities for b in (e["start"], e["end"])])
+        placed, conflicts = choose_bio_entities(entities)
+        try:
+            tags = spans_to_bio([Span(e["start"], e["end"], e["label"]) for e in placed], tokens)
+        except SpanError as exc:  # cannot happen with the boundaries above; say so loudly if it does
+            raise ConversionError(f"record {record['id']!r}: {exc.message} This is a bug in annotate.") from None
+        self.conflicts += len(conflicts)
+        row = {key: record.get(key) for key in ("id", "text", "entities", "quotes", "events", *PROVENANCE_KEYS)}
+        row["tokens"] = [t.text for t in tokens]
+        row["token_offsets"] = [{"start": t.start, "end": t.end} for t in tokens]
+        row["ner_tags"] = tags
+        row["bio_conflicts"] = [{k: c[k] for k in ("start", "end", "text", "label", "overlaps")} for c in conflicts]
+        return row
+
+
+def row_to_record(row: dict[str, Any]) -> Record:
+    """A dataset row (decoded: labels as strings) back to a canonical record (drops token columns)."""
+    return {key: row.get(key) for key in ("id", "text", "entities", "quotes", "events", *PROVENANCE_KEYS)}
+
+
+def row_bio_spans(row: dict[str, Any]) -> list[Span]:
+    """The entity spans a row's `ner_tags` (strings) give back over its `token_offsets`."""
+    tokens = [Token(o["start"], o["end"], t) for o, t in zip(row["token_offsets"], row["tokens"])]
+    return bio_to_spans(row["ner_tags"], tokens)
+
+
+def _rows(path: str) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip():
+                yield json.loads(line)
+
+
+def build_dataset_dict(out_dir: Path, split_names: Sequence[str], schema: Schema) -> DatasetDict:
+    """Build the `DatasetDict` from `out_dir/<split>.jsonl` rows and `save_to_disk(out_dir)`.
+
+    Each split is built with `Dataset.from_generator` in a cache folder of its own and a fresh
+    fingerprint, so a re-pulled export never comes back stale from an old cache
+    (huggingface/datasets#7448); the cache is removed once the dataset is saved.
+    """
+    from datasets import Dataset, DatasetDict, disable_progress_bars, enable_progress_bars
+    from datasets.utils.logging import is_progress_bar_enabled
+
+    features = features_for(schema)
+    build = uuid.uuid4().hex
+    cache = out_dir / f".cache-{build}"
+    bars = is_progress_bar_enabled()
+    disable_progress_bars()
+    try:
+        parts = {}
+        for name in split_names:
+            path = out_dir / f"{name}.jsonl"
+            if path.stat().st_size == 0:
+                parts[name] = Dataset.from_list([], features=features)
+            else:
+                parts[name] = Dataset.from_generator(
+                    _rows, features=features, gen_kwargs={"path": str(path)}, cache_dir=str(cache),
+                    fingerprint=f"{build}-{name}", split=name,  # type: ignore[arg-type]
+                )
+        dataset = DatasetDict(parts)
+        dataset.save_to_disk(str(out_dir))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+        if bars:
+            enable_progress_bars()
+    return dataset
+
+
+def load_dataset_dict(path: str | Path) -> DatasetDict:
+    """`datasets.load_from_disk(path)` for a folder written by `annotate convert`, with a clear error."""
+    from datasets import DatasetDict, load_from_disk
+
+    path = Path(path)
+    if not (path / "dataset_dict.json").is_file():
+        raise InputError(f"{path}: not a dataset folder (no dataset_dict.json); give a folder written by `annotate convert`.")
+    dataset = load_from_disk(str(path))
+    if not isinstance(dataset, DatasetDict):
+        raise InputError(f"{path}: holds one split, not a DatasetDict; give a folder written by `annotate convert`.")
+    return dataset
+
+
+def iter_decoded_rows(dataset: Any) -> Iterator[dict[str, Any]]:
+    """Rows of one split with every `ClassLabel` decoded back to its name (labels, types, roles, tags)."""
+    features = dataset.features
+    entity_names = features["entities"].feature["label"].names
+    type_names = features["events"].feature["type"].names
+    role_names = features["events"].feature["arguments"].feature["role"].names
+    tag_names = features["ner_tags"].feature.names
+    for row in dataset:
+        for entity in row["entities"]:
+            entity["label"] = entity_names[entity["label"]]
+        for conflict in row["bio_conflicts"]:
+            conflict["label"] = entity_names[conflict["label"]]
+            conflict["overlaps"]["label"] = entity_names[conflict["overlaps"]["label"]]
+        for event in row["events"]:
+            event["type"] = type_names[event["type"]]
+            for argument in event["arguments"]:
+                argument["role"] = role_names[argument["role"]]
+        row["ner_tags"] = [tag_names[t] for t in row["ner_tags"]]
+        yield row
+
+
+def iter_dataset_records(path: str | Path, *, splits: Sequence[str] | None = None) -> Iterator[Record]:
+    """Canonical records from a dataset folder (every split, or the ones named)."""
+    dataset = load_dataset_dict(path)
+    for name in splits or list(dataset):
+        if name not in dataset:
+            raise InputError(f"{path}: no split {name!r}; the dataset has {', '.join(dataset)}.")
+        for row in iter_decoded_rows(dataset[name]):
+            yield row_to_record(row)
+
+
+def _table(rows: dict[str, int], header: tuple[str, str]) -> list[str]:
+    if not rows:
+        return ["(none)", ""]
+    lines = [f"| {header[0]} | {header[1]} |", "|---|---:|"]
+    lines += [f"| {key} | {value} |" for key, value in rows.items()]
+    return lines + [""]
+
+
+def write_card(out_dir: Path, summary: ConversionSummary, schema: Schema) -> Path:
+    """Write the dataset card `README.md`: how to load, features, splits, labels, annotators, conversion."""
+    c = summary.counts
+    lines = [
+        "---",
+        "language: [en]",
+        "task_categories: [token-classification]",
+        "pretty_name: annotate news annotations",
+        "---",
+        "",
+        f"# Dataset: `{Path(summary.out_dir).name}`",
+        "",
+        f"Converted by `annotate convert` from `{summary.export}` with schema `{summary.schema}`; "
+        + ("one row per usable annotation (`--all-annotations`)." if summary.all_annotations
+           else f"one row per task, the gold annotation picked by the rule `{summary.gold_rule}` (ground truth first)."),
+        "",
+        "```python",
+        "import datasets",
+        f"ds = datasets.load_from_disk({summary.out_dir!r})",
+        "```",
+        "",
+        "Offsets are Python `str` indices (code points), half-open, and `text[start:end] == span.text` for every span.",
+        "`tokens` come from spaCy's rule-based English tokenizer split at every entity boundary; `ner_tags` are IOB2",
+        f"over them with the names `{ner_tag_names(schema)[:3]}`... Entities that overlap (nested or crossing) stay in",
+        "`entities` and are listed in `bio_conflicts`, not in `ner_tags`.",
+        "",
+        "## Splits",
+        "",
+        *_table(summary.splits, ("split", "rows")),
+        "## Labels",
+        "",
+        "Entities:",
+        "",
+        *_table(summary.labels.get("entities", {}), ("label", "spans")),
+        "Quote kinds:",
+        "",
+        *_table(summary.labels.get("quote_kinds", {}), ("kind", "quotes")),
+        "Events:",
+        "",
+        *_table(summary.labels.get("events", {}), ("type", "events")),
+        "Argument roles:",
+        "",
+        *_table(summary.labels.get("roles", {}), ("role", "arguments")),
+        "## Annotators",
+        "",
+        *_table(summary.annotators, ("annotator", "rows")),
+        "## Conversion",
+        "",
+        f"- tasks: {c['tasks']['in']} in, {c['tasks']['with_record']} with a record, without one: {c['tasks']['without_record'] or 'none'}",
+        f"- annotations in by origin: {c['annotations']['in']}; out by file: {c['annotations']['out']}; rejected: {c['annotations']['rejected'] or 'none'}",
+    ]
+    for kind, n in c["items"].items():
+        if n["in"]:
+            lines.append(f"- {kind}: {n['in']} in = {n['out']} out + {n['rejected']} rejected + {n['set_aside']} in rejected annotations")
+    lines += [
+        f"- rejected items by reason: {c['rejects']['item'] or 'none'} (see `rejects.jsonl`)",
+        f"- repairs: {c['repairs'] or 'none'}; offsets by convention: {c['offsets'] or 'none'}",
+        f"- entity spans not in `ner_tags` (overlaps): {summary.bio_conflicts}",
+        "",
+        "Files: " + ", ".join(f"`{name}` ({n})" for name, n in summary.files.items()) + ", `summary.json`.",
+        "",
+    ]
+    path = out_dir / "README.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
