@@ -164,14 +164,15 @@ def build_dataset_dict(out_dir: Path, split_names: Sequence[str], schema: Schema
         for name in split_names:
             path = out_dir / f"{name}.jsonl"
             if path.stat().st_size == 0:
-                parts[name] = Dataset.from_list([], features=features)
+                parts[name] = Dataset.from_dict({key: [] for key in features}, features=features, split=name)  # type: ignore[arg-type]
             else:
                 parts[name] = Dataset.from_generator(
                     _rows, features=features, gen_kwargs={"path": str(path)}, cache_dir=str(cache),
                     fingerprint=f"{build}-{name}", split=name,  # type: ignore[arg-type]
                 )
         dataset = DatasetDict(parts)
-        dataset.save_to_disk(str(out_dir))
+        # an empty split needs one (empty) shard, else load_from_disk finds no data file
+        dataset.save_to_disk(str(out_dir), num_shards={name: 1 for name, part in parts.items() if len(part) == 0} or None)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
         if bars:

@@ -93,20 +93,48 @@ def read_jsonl_records(path: Path, *, require_text: bool = True) -> Iterator[Rec
             raise InputError(f"{path}:{number + 1}: not UTF-8; re-save the file as UTF-8.") from None
 
 
-def read_records(path: str | Path, *, require_text: bool = True) -> Iterator[Record]:
+def read_records(
+    path: str | Path,
+    *,
+    require_text: bool = True,
+    schema: str = "news",
+    gold_rule: str | None = None,
+    all_annotations: bool = False,
+) -> Iterator[Record]:
     """Stream records from a JSONL file, a dataset folder, or a Label Studio export.
+
+    A Label Studio export (a JSON array of tasks, or JSONL whose rows have `data`) is converted
+    on the fly by `annotate.convert.iter_export_records`: one gold record per task under
+    `gold_rule` (default `annotate.records.DEFAULT_GOLD_RULE`), or one per annotation with
+    `all_annotations=True`; `schema` names the project's schema. A dataset folder gives its
+    `records.jsonl`, or, without one, the rows of the saved `DatasetDict`.
 
     Raises:
         InputError: the path does not exist, or a record breaks the contract (file and line named).
     """
     path = Path(path)
     if path.is_dir():
-        candidates = [path / "records.jsonl"] + sorted(path.glob("*.jsonl"))
-        for candidate in candidates:
-            if candidate.is_file():
-                yield from read_jsonl_records(candidate, require_text=require_text)
-                return
+        if (path / "records.jsonl").is_file():
+            yield from read_jsonl_records(path / "records.jsonl", require_text=require_text)
+            return
+        if (path / "dataset_dict.json").is_file():
+            from annotate.dataset import iter_dataset_records
+
+            for number, record in enumerate(iter_dataset_records(path), start=1):
+                yield check_record(record, f"{path} (row {number})", require_text=require_text)
+            return
         raise InputError(f"{path}: the folder holds no records.jsonl; give a dataset folder written by `annotate convert`.")
     if not path.exists():
         raise InputError(f"{path}: no such file or folder.")
+    from annotate.convert import looks_like_export
+
+    if looks_like_export(path):
+        from annotate.convert import iter_export_records
+        from annotate.records import DEFAULT_GOLD_RULE
+
+        records = iter_export_records(path, schema=schema, gold_rule=gold_rule or DEFAULT_GOLD_RULE,
+                                      all_annotations=all_annotations)
+        for record in records:
+            yield check_record(record, f"{path} (task {record.get('task_id')})", require_text=require_text)
+        return
     yield from read_jsonl_records(path, require_text=require_text)
