@@ -84,6 +84,7 @@ def tasks(
     keep_credits: bool = _opt_keep_credits,
     rejects: Optional[Path] = typer.Option(None, "--rejects", help="Where skipped inputs go with their reasons (default: beside --out)."),
     allow_rejects: bool = typer.Option(False, "--allow-rejects", help="Exit 0 even when some inputs were rejected."),
+    prelabel: Optional[str] = typer.Option(None, "--prelabel", help="Attach this extractor's records as Label Studio predictions (baseline, spacy:PIPELINE, module:function; see annotate predict)."),
     json_summary: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout (needs --out)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages on stderr but errors."),
 ) -> None:
@@ -109,21 +110,32 @@ def tasks(
     with open_output(out) as stream:
         if output_format is TaskFormat.json:
             stream.write("[\n")
-        for document in documents:
-            for task in document_to_tasks(document, unit=unit.value):
-                line = dumps_line(task)
-                if output_format is TaskFormat.json:
-                    line = ("" if count == 0 else ",\n") + "  " + line.rstrip("\n")
-                stream.write(line)
-                count += 1
+        task_stream = (task for document in documents for task in document_to_tasks(document, unit=unit.value))
+        prelabel_failures: list[str] = []
+        if prelabel:
+            from annotate.prelabel import prelabel_tasks
+
+            task_stream = prelabel_tasks(task_stream, prelabel, schema=load_schema(schema.value), failures=prelabel_failures)
+        for task in task_stream:
+            line = dumps_line(task)
+            if output_format is TaskFormat.json:
+                line = ("" if count == 0 else ",\n") + "  " + line.rstrip("\n")
+            stream.write(line)
+            count += 1
         if output_format is TaskFormat.json:
             stream.write("\n]\n")
     summary = {"tasks": count, "schema": schema.value, "unit": unit.value, "out": str(out) if out else "-", **stats.as_dict()}
+    if prelabel:
+        summary.update(prelabel=prelabel, prelabel_failed=len(prelabel_failures))
+    for failure in prelabel_failures:
+        say(f"annotate: prelabel failed: {failure}")
     if json_summary:
         print_json(summary)
     else:
         say(f"tasks: {count} task(s) for schema {schema.value}; {_summary_line(stats)}" + (f" -> {out}" if out else ""), quiet=quiet)
     _finish(stats, rejects_path=rejects_path, allow_rejects=allow_rejects, quiet=quiet)
+    if prelabel_failures and not allow_rejects:
+        raise typer.Exit(1)
 
 
 def _document_row(document: Document) -> dict[str, Any]:
