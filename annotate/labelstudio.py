@@ -177,6 +177,17 @@ class ExportInfo:
     bytes: int
 
 
+def clip(text: str, limit: int = 200) -> str:
+    """`text` on one line, cut to `limit` characters (no quoting, unlike `shorten`).
+
+    Example:
+        >>> clip("a\\n b" + "c" * 10, limit=8)
+        'a bcc...'
+    """
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _detail(body: Any) -> str:
     """Label Studio's error text from a response body, flattened to one line."""
     if isinstance(body, dict):
@@ -227,6 +238,7 @@ class LabelStudioClient:
         self._timeout = timeout
         self._httpx_client = httpx_client
         self._sdk_client: LabelStudio | None = None
+        self._answered = False  # has the server answered this client yet?
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -253,14 +265,14 @@ class LabelStudioClient:
         detail = self.connection.redact(_detail(getattr(exc, "body", "")))
         return LabelStudioAuthError(
             f"Label Studio at {self.connection.url} rejected the token from {self.connection.source} "
-            f"(HTTP {getattr(exc, 'status_code', '?')}: {shorten(detail, 120)}); check --token / LABEL_STUDIO_API_KEY, "
+            f"(HTTP {getattr(exc, 'status_code', '?')}: {clip(detail, 120)}); check --token / LABEL_STUDIO_API_KEY, "
             "or for the local server its credentials (scripts/labelstudio status)."
         )
 
-    def _unavailable(self, exc: BaseException) -> LabelStudioUnavailable:
+    def _unavailable(self, exc: BaseException, attempts: int) -> LabelStudioUnavailable:
         kind = type(exc).__name__
         return LabelStudioUnavailable(
-            f"Label Studio is not reachable at {self.connection.url} ({kind} after {self.retries + 1} attempts); {START_HINT}."
+            f"Label Studio is not reachable at {self.connection.url} ({kind} after {attempts} attempt(s)); {START_HINT}."
         )
 
     def call(self, what: str, fn: Callable[[], T], *, retry: bool = True) -> T:
@@ -275,10 +287,14 @@ class LabelStudioClient:
         attempt = 0
         while True:
             try:
-                return fn()
+                value = fn()
+                self._answered = True
+                return value
             except (httpx.TransportError, httpx.TimeoutException) as exc:
-                if not retry or attempt >= self.retries:
-                    raise self._unavailable(exc) from None
+                # A server that never answered is most likely not started: give up sooner.
+                limit = self.retries if self._answered else min(self.retries, 2)
+                if not retry or attempt >= limit:
+                    raise self._unavailable(exc, attempt + 1) from None
             except ApiError as exc:
                 status = exc.status_code or 0
                 if status in (401, 403):
@@ -286,7 +302,7 @@ class LabelStudioClient:
                 if status not in _TRANSIENT_STATUS or not retry or attempt >= self.retries:
                     detail = self.connection.redact(_detail(exc.body))
                     raise LabelStudioError(
-                        f"Label Studio at {self.connection.url}: {what} failed (HTTP {status}): {shorten(detail, 300)}"
+                        f"Label Studio at {self.connection.url}: {what} failed (HTTP {status}): {clip(detail, 300)}"
                     ) from None
             self._sleep(min(self.backoff * 2**attempt, 10.0))
             attempt += 1

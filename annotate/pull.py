@@ -4,13 +4,17 @@ The raw export is written first, streamed to `OUT/export.json` (or copied there 
 downloaded from the UI: `OUT/export.json` for a JSON array, `OUT/export.jsonl` for JSONL) and is the
 source of truth. Then it is handed to the converter of the dataset code, `convert_export(path, out_dir)`
 in `annotate.convert` or `annotate.records`, when that exists; otherwise the pull is raw only.
+Options such as `schema=` are passed on to it when its signature takes them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import inspect
 import json
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -39,6 +43,8 @@ class PullResult:
         converted = self.converted
         if converted is not None and hasattr(converted, "as_dict"):
             converted = converted.as_dict()
+        elif dataclasses.is_dataclass(converted) and not isinstance(converted, type):
+            converted = dataclasses.asdict(converted)
         elif converted is not None and not isinstance(converted, (dict, list, str, int, float, bool)):
             converted = str(converted)
         return {"export": str(self.export_path), "source": self.source, "tasks": self.tasks,
@@ -107,30 +113,38 @@ def count_export(path: Path) -> dict[str, int]:
     return counts
 
 
-def _convert(export_path: Path, out_dir: Path, raw_only: bool) -> tuple[str | None, Any]:
+def _convert(export_path: Path, out_dir: Path, raw_only: bool, options: dict[str, Any]) -> tuple[str | None, Any]:
+    """Run the converter with the options its signature accepts (e.g. `schema`)."""
     if raw_only:
         return None, None
     found = find_converter()
     if found is None:
         return None, None
     name, function = found
-    return name, function(export_path, out_dir)
+    accepted = inspect.signature(function).parameters
+    try:
+        return name, function(export_path, out_dir, **{k: v for k, v in options.items() if k in accepted})
+    except Exception:
+        # The raw export is safe; say where it is before the converter's error goes up.
+        print(f"pull: the raw export is saved in {export_path}; {name} failed on it "
+              "(pull again with --raw-only to skip converting)", file=sys.stderr)
+        raise
 
 
 def pull_project(client: LabelStudioClient, ref: str, out_dir: Path, *, raw_only: bool = False,
-                 on_progress: Callable[[str, int], None] | None = None) -> PullResult:
+                 on_progress: Callable[[str, int], None] | None = None, **convert_options: Any) -> PullResult:
     """Snapshot-export project `ref` (id or title) to `out_dir/export.json`, then convert it."""
     project = client.find_project(ref)
     assert project is not None
     out_dir.mkdir(parents=True, exist_ok=True)
     info = client.export_snapshot(project.id, out_dir / "export.json", on_progress=on_progress)
     counts = count_export(info.path)
-    name, converted = _convert(info.path, out_dir, raw_only)
+    name, converted = _convert(info.path, out_dir, raw_only, convert_options)
     return PullResult(export_path=info.path, source=f"project {project.id} ({project.title!r}) at {client.connection.url}",
                       bytes=info.bytes, converter=name, converted=converted, **counts)
 
 
-def pull_file(path: Path, out_dir: Path, *, raw_only: bool = False) -> PullResult:
+def pull_file(path: Path, out_dir: Path, *, raw_only: bool = False, **convert_options: Any) -> PullResult:
     """Take an export downloaded from the UI: check it, copy it unchanged into `out_dir`, convert it."""
     counts = count_export(path)  # fails before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -139,6 +153,6 @@ def pull_file(path: Path, out_dir: Path, *, raw_only: bool = False) -> PullResul
     dest = out_dir / ("export.json" if is_array else "export.jsonl")
     if path.resolve() != dest.resolve():
         shutil.copyfile(path, dest)
-    name, converted = _convert(dest, out_dir, raw_only)
+    name, converted = _convert(dest, out_dir, raw_only, convert_options)
     return PullResult(export_path=dest, source=str(path), bytes=dest.stat().st_size, converter=name,
                       converted=converted, **counts)

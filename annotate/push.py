@@ -64,7 +64,7 @@ def iter_tasks(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
             try:
                 for number, task in enumerate(ijson.items(stream, "item", use_float=True), start=1):
-                    yield number, _check_task(task, path, f"item {number}")
+                    yield number, _check_task(task, path, f": item {number}")
             except ijson.JSONError as exc:
                 raise InputError(f"{path}: not a valid JSON array of tasks ({shorten(str(exc), 80)}).") from None
             return
@@ -75,20 +75,20 @@ def iter_tasks(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 task = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}); one task per line expected.") from None
-            yield number, _check_task(task, path, f"line {number}")
+            yield number, _check_task(task, path, f":{number}")
 
 
 def _check_task(task: Any, path: Path, where: str) -> dict[str, Any]:
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict):
-        raise InputError(f"{path}:{where}: a task is {{\"data\": {{...}}}}; got {shorten(task)}.")
+        raise InputError(f"{path}{where}: a task is {{\"data\": {{...}}}}; got {shorten(task)}.")
     if not isinstance(data.get("text"), str):
-        raise InputError(f"{path}:{where}: data.text is missing or not a string; make tasks with `annotate tasks`.")
+        raise InputError(f"{path}{where}: data.text is missing or not a string; make tasks with `annotate tasks`.")
     if data.get("doc_id") in (None, ""):
-        raise InputError(f"{path}:{where}: data.doc_id is missing; push needs it to stay idempotent (`annotate tasks` sets it).")
+        raise InputError(f"{path}{where}: data.doc_id is missing; push needs it to stay idempotent (`annotate tasks` sets it).")
     for prediction in task.get("predictions") or []:
         if not isinstance(prediction, dict) or not isinstance(prediction.get("result"), list):
-            raise InputError(f"{path}:{where}: each prediction needs a result list; got {shorten(prediction)}.")
+            raise InputError(f"{path}{where}: each prediction needs a result list; got {shorten(prediction)}.")
     return task  # type: ignore[no-any-return]
 
 

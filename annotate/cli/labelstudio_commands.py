@@ -95,6 +95,7 @@ def pull(
     project: Optional[str] = typer.Option(None, "--project", help="Project id or title on the server."),
     from_file: Optional[Path] = typer.Option(None, "--from-file", help="An export downloaded from the UI (JSON or JSONL) instead of the server."),
     raw_only: bool = typer.Option(False, "--raw-only", help="Only save the raw export; do not convert it."),
+    schema: str = typer.Option("news", "--schema", help="The schema the project uses (entities, quotes, events, news), for the converter."),
     url: Optional[str] = _opt_url,
     token: Optional[str] = _opt_token,
     json_summary: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
@@ -110,25 +111,25 @@ def pull(
         annotate pull --project "News" --out data/news
         annotate pull --from-file ~/Downloads/project-1-at-2025.json --out data/news
     """
-    from annotate.pull import find_converter, pull_file, pull_project
+    from annotate.pull import pull_file, pull_project
 
     if (project is None) == (from_file is None):
         raise typer.BadParameter("give exactly one of --project and --from-file.", param_hint="--project / --from-file")
     if from_file is not None and (url or token):
         raise typer.BadParameter("--url / --token talk to a server; --from-file reads a file.", param_hint="--from-file / --url")
-    if not raw_only and find_converter() is None:
-        say("pull: the converter (annotate.convert.convert_export) is not there yet: saving the raw export only, as --raw-only",
-            quiet=quiet)
     if from_file is not None:
-        result = pull_file(from_file, out, raw_only=raw_only)
+        result = pull_file(from_file, out, raw_only=raw_only, schema=schema)
     else:
         client = _client(url, token)
         show = not quiet and not json_summary and sys.stderr.isatty()
         with _status(show) as update:
-            result = pull_project(client, project or "", out, raw_only=raw_only, on_progress=update)
+            result = pull_project(client, project or "", out, raw_only=raw_only, on_progress=update, schema=schema)
     if json_summary:
         print_json(result.as_dict())
         return
+    if not raw_only and result.converter is None:
+        say("pull: the converter (annotate.convert.convert_export) is not there yet: kept the raw export only, as --raw-only",
+            quiet=quiet)
     converted = f"; converted by {result.converter}: {result.converted}" if result.converter else ""
     say(
         f"pull: {result.tasks} task(s), {result.annotations} annotation(s), {result.predictions} prediction(s), "
