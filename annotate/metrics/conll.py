@@ -1,0 +1,385 @@
+"""The CoNLL column format: one token a line, the gold tag and the predicted tag in the last two columns.
+
+Reading follows conlleval: columns are separated by white space; the number of columns is set by
+the first non-blank line and a line with another number is an error naming the line; a blank line,
+or a line whose first column is `-X-`, ends a sentence and is not a token; a `-DOCSTART-` line is
+an ordinary token line to the tagger (conlleval counts it, its tags are normally O) and starts a
+new document for us (documents are the units of the bootstrap; without `-DOCSTART-` lines the
+sentences are).
+
+Chunks are decoded with conlleval's rules (the `conlleval` Python port, which extends
+`conlleval.pl` with S- tags as seqeval does): a chunk starts at a B- or S- tag, at an I- or E- tag
+after O or after the end of a chunk, or where the type changes; it ends before a B-, S- or O tag,
+after an E- or S- tag, or where the type changes. So an I- tag after O starts a chunk, and an I- of
+another type starts a new one. `--scheme` names the tags the file should use (BILOU's L- and U-
+are read as E- and S-); a tag the scheme does not produce where it stands is malformed: it is read
+as above and counted by kind, for the warning in the report.
+
+The reader works on the bytes with numpy: no Python loop per line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from annotate.errors import ScoreError, shorten
+from annotate.metrics.spanarrays import IntArray, SpanArrays
+
+SchemeTag = Literal["IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU"]
+TAG_SCHEMES: tuple[SchemeTag, ...] = ("IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU")
+
+# prefix codes
+O, B, I, E, S, OPEN, CLOSE, DOT, OTHER = range(9)
+_PREFIX = {"O": O, "B": B, "I": I, "E": E, "S": S, "[": OPEN, "]": CLOSE, ".": DOT}
+_ALLOWED: dict[str, frozenset[int]] = {
+    "IOB1": frozenset({B, I}),
+    "IOB2": frozenset({B, I}),
+    "IOE1": frozenset({I, E}),
+    "IOE2": frozenset({I, E}),
+    "IOBES": frozenset({B, I, E, S}),
+    "BILOU": frozenset({B, I, E, S}),
+}
+_TAG = re.compile(r"^([^-]*)-(.*)$", re.S)
+_WHITESPACE = np.zeros(256, dtype=bool)
+_WHITESPACE[[9, 10, 11, 12, 13, 32]] = True
+_LETTER = {O: "O", B: "B", I: "I", E: "E", S: "S", OPEN: "[", CLOSE: "]", DOT: ".", OTHER: "?"}
+
+
+@dataclass(frozen=True)
+class TagTable:
+    """The distinct tags of a file: text, prefix code and type code of each."""
+
+    tags: tuple[str, ...]
+    prefix: IntArray
+    type: IntArray
+    types: tuple[str, ...]  # types[0] == "" (the O tag's)
+    known: npt.NDArray[np.bool_]  # the tag is one the scheme produces (O, or an allowed prefix with a type)
+
+
+def tag_table(tags: list[str], scheme: SchemeTag) -> TagTable:
+    """Split tags as conlleval does (prefix before the first hyphen, type after it).
+
+    Example:
+        >>> t = tag_table(["O", "B-PER", "U-LOC", "I-ORG-X"], "BILOU")
+        >>> t.prefix.tolist(), [t.types[i] for i in t.type.tolist()]
+        ([0, 1, 4, 2], ['', 'PER', 'LOC', 'ORG-X'])
+    """
+    types: dict[str, int] = {"": 0}
+    prefix, type_codes, known = [], [], []
+    for tag in tags:
+        m = _TAG.match(tag)
+        head, kind = (m.group(1), m.group(2)) if m else (tag, "")
+        if scheme == "BILOU" and head in ("L", "U"):
+            head = "E" if head == "L" else "S"
+        elif scheme != "BILOU" and head in ("L", "U"):
+            head = "?"
+        code = _PREFIX.get(head, OTHER)
+        prefix.append(code)
+        type_codes.append(types.setdefault(kind, len(types)))
+        known.append((code == O and kind == "") or (code in _ALLOWED[scheme] and kind != ""))
+    return TagTable(
+        tuple(tags),
+        np.array(prefix, dtype=np.int64),
+        np.array(type_codes, dtype=np.int64),
+        tuple(types),
+        np.array(known, dtype=bool),
+    )
+
+
+@dataclass(frozen=True)
+class ConllFile:
+    """A CoNLL file read into arrays (one entry per token line; boundary lines are not tokens)."""
+
+    path: Path
+    data: bytes
+    token_start: IntArray  # byte offsets of the token column
+    token_end: IntArray
+    line: IntArray  # 1-based line number of each token
+    gold: IntArray  # tag codes into `table`
+    pred: IntArray
+    sentence_start: npt.NDArray[np.bool_]
+    doc_start: npt.NDArray[np.bool_]
+    table: TagTable
+    scheme: SchemeTag
+    columns: int
+
+    def __len__(self) -> int:
+        return int(self.gold.shape[0])
+
+    def token(self, i: int) -> str:
+        return self.data[int(self.token_start[i]) : int(self.token_end[i])].decode("utf-8", "replace")
+
+    @property
+    def unit(self) -> Literal["document", "sentence"]:
+        """What a bootstrap resamples: documents when the file marks them, else sentences."""
+        return "document" if bool(self.doc_start.any()) else "sentence"
+
+    def unit_index(self) -> IntArray:
+        """The resampling unit (document or sentence) of every token, numbered from 0."""
+        marks = self.doc_start if self.unit == "document" else self.sentence_start
+        index = np.cumsum(marks) - 1
+        return np.maximum(index, 0).astype(np.int64)
+
+
+def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
+    """Read a CoNLL file (token, ..., gold tag, predicted tag per line) into arrays.
+
+    Raises:
+        ScoreError: the file cannot be read, has fewer than 3 columns, or a line has a number of
+            columns other than the first line's (the message names the line).
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ScoreError(f"{path}: cannot be read ({exc.strerror}); check the path.") from None
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if buf.size == 0:
+        raise ScoreError(f"{path}: the file is empty; expected lines of token, gold tag, predicted tag.")
+    word = ~_WHITESPACE[buf]
+    edges = np.flatnonzero(np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0)))
+    field_start, field_end = edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)
+    del word, edges
+    newlines = np.flatnonzero(buf == 10)
+    field_line = np.searchsorted(newlines, field_start)
+    per_line = np.bincount(field_line, minlength=newlines.shape[0] + 1)
+    filled = np.flatnonzero(per_line)
+    if filled.size == 0:
+        raise ScoreError(f"{path}: no token lines; expected lines of token, gold tag, predicted tag.")
+    columns = int(per_line[filled[0]])
+    bad = filled[per_line[filled] != columns]
+    if bad.size:
+        n = int(bad[0])
+        raise ScoreError(
+            f"{path}:{n + 1}: {int(per_line[n])} columns, but line {int(filled[0]) + 1} has {columns}; "
+            "every token line needs the same columns (token ... gold tag, predicted tag)."
+        )
+    if columns < 3:
+        raise ScoreError(
+            f"{path}:{int(filled[0]) + 1}: {columns} column(s); expected token, gold tag and predicted tag "
+            "(add the predictions as a last column)."
+        )
+    last = np.cumsum(per_line)[filled] - 1  # index of each filled line's last field
+    first = last - (columns - 1)
+    token_start, token_end = field_start[first], field_end[first]
+    line = filled.astype(np.int64) + 1
+
+    # -X- lines end a sentence like blank lines and are not tokens
+    is_x = (token_end - token_start == 3) & _equals_at(buf, token_start, b"-X-")
+    sentence_start = np.ones(filled.shape[0], dtype=bool)
+    sentence_start[1:] = (filled[1:] != filled[:-1] + 1) | is_x[:-1]
+    keep = ~is_x
+    doc_start = (token_end - token_start == 10) & _equals_at(buf, token_start, b"-docstart-", fold=True)
+
+    gold_codes, pred_codes, tags = _tag_codes(data, buf, field_start[last - 1], field_end[last - 1], field_start[last], field_end[last])
+    table = tag_table(tags, scheme)
+    return ConllFile(
+        Path(path),
+        data,
+        token_start[keep],
+        token_end[keep],
+        line[keep],
+        gold_codes[keep],
+        pred_codes[keep],
+        sentence_start[keep],
+        doc_start[keep],
+        table,
+        scheme,
+        columns,
+    )
+
+
+def _equals_at(buf: npt.NDArray[np.uint8], starts: IntArray, word: bytes, *, fold: bool = False) -> npt.NDArray[np.bool_]:
+    """Whether the bytes at each of `starts` spell `word` (ASCII case folded with `fold`)."""
+    ok = np.ones(starts.shape[0], dtype=bool)
+    limit = buf.shape[0] - 1
+    for k, byte in enumerate(word):
+        got = buf[np.minimum(starts + k, limit)]
+        if fold:
+            got = np.where((got >= 65) & (got <= 90), got + 32, got)
+        ok &= got == byte
+    return ok
+
+
+def _tag_codes(
+    data: bytes, buf: npt.NDArray[np.uint8], gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray
+) -> tuple[IntArray, IntArray, list[str]]:
+    """Codes for the gold and predicted tag columns, and the distinct tags (as text) they index."""
+    width = int(max((ge - gs).max(), (pe - ps).max()))
+    padded = (width + 7) // 8 * 8
+    n = gs.shape[0]
+    both_start = np.concatenate([gs, ps])
+    both_len = np.concatenate([ge - gs, pe - ps])
+    matrix = np.zeros((2 * n, padded), dtype=np.uint8)
+    limit = buf.shape[0] - 1
+    for k in range(width):
+        column = buf[np.minimum(both_start + k, limit)]
+        matrix[:, k] = np.where(k < both_len, column, 0)
+    if padded == 8:
+        keys = matrix.view(np.uint64).ravel()
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        rows = uniq.view(np.uint8).reshape(-1, 8)
+    else:
+        uniq_rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        rows = uniq_rows
+    inverse = inverse.ravel().astype(np.int64)
+    tags = [bytes(row).rstrip(b"\0").decode("utf-8", "replace") for row in rows]
+    return inverse[:n], inverse[n:], tags
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Chunks decoded from one tag column, and the malformed tags met on the way."""
+
+    spans: SpanArrays  # token indices into the file; `doc` is the resampling unit
+    malformed: Counter[str] = field(default_factory=Counter)
+    malformed_lines: tuple[int, ...] = ()
+
+
+def decode(conll: ConllFile, side: Literal["gold", "pred"], *, doc: IntArray | None = None) -> Decoded:
+    """Decode the chunks of one tag column with conlleval's rules.
+
+    Spans are `[start, end)` token indices into the whole file (so they never cross a sentence),
+    with `doc` the resampling unit of their first token (default: `conll.unit_index()`).
+    """
+    codes = conll.gold if side == "gold" else conll.pred
+    table = conll.table
+    types = table.types
+    cur_p = table.prefix[codes]
+    cur_t = table.type[codes]
+    prev_p = np.empty_like(cur_p)
+    prev_t = np.empty_like(cur_t)
+    prev_p[0], prev_t[0] = O, 0
+    prev_p[1:], prev_t[1:] = cur_p[:-1], cur_t[:-1]
+    prev_p[conll.sentence_start] = O
+    prev_t[conll.sentence_start] = 0
+    start, end = chunk_flags(prev_p, cur_p, prev_t, cur_t)
+    starts = np.flatnonzero(start)
+    closers = np.flatnonzero(end | start | conll.sentence_start)
+    closers = np.append(closers, cur_p.shape[0])
+    stops = closers[np.searchsorted(closers, starts, side="right")]
+    unit = conll.unit_index() if doc is None else doc
+    spans = SpanArrays(unit[starts], starts.astype(np.int64), stops.astype(np.int64), cur_t[starts], types)
+    malformed, lines = _malformed(conll, codes, spans)
+    # conlleval counts a chunk start that no chunk end precedes (an unknown tag followed by B- or
+    # S- of its type) as a new chunk but keeps scoring the old one: no span reading gives its
+    # numbers there, so we say so
+    unclosed = int((start[1:] & ~end[1:] & ~conll.sentence_start[1:] & (cur_p[:-1] != O)).sum())
+    if unclosed:
+        malformed["chunk start with no end before it (conlleval's count may differ)"] += unclosed
+    return Decoded(spans, malformed, lines)
+
+
+def chunk_flags(
+    prev_p: IntArray, cur_p: IntArray, prev_t: IntArray, cur_t: IntArray
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """conlleval's startOfChunk and endOfChunk (with S- tags, as in the Python port), over arrays.
+
+    `end[i]` says a chunk ended between token i-1 and token i; `start[i]` that one starts at i.
+    """
+    type_change = prev_t != cur_t
+    prev_in = (prev_p == B) | (prev_p == I)
+    end = (
+        (prev_p == E)
+        | (prev_p == S)
+        | (prev_in & ((cur_p == B) | (cur_p == S) | (cur_p == O)))
+        | ((prev_p != O) & (prev_p != DOT) & type_change)
+        | (prev_p == OPEN)
+        | (prev_p == CLOSE)
+    )
+    inner = (cur_p == E) | (cur_p == I)
+    start = (
+        (cur_p == B)
+        | (cur_p == S)
+        | (((prev_p == E) | (prev_p == S) | (prev_p == O)) & inner)
+        | ((cur_p != O) & (cur_p != DOT) & type_change)
+        | (cur_p == OPEN)
+        | (cur_p == CLOSE)
+    )
+    return start, end
+
+
+def encode(spans: SpanArrays, n_tokens: int, scheme: SchemeTag) -> tuple[IntArray, IntArray]:
+    """Prefix and type codes that `scheme` writes for `spans` (labels are `TagTable` type codes).
+
+    Spans are token offsets into one sequence; adjacency of same-type chunks decides IOB1's B-
+    and IOE1's E- tags.
+    """
+    prefix = np.full(n_tokens, O, dtype=np.int64)
+    kind = np.zeros(n_tokens, dtype=np.int64)
+    if len(spans) == 0:
+        return prefix, kind
+    s, e, t = spans.start, spans.end, spans.label
+    lengths = e - s
+    inside = np.repeat(t, lengths)
+    positions = np.repeat(s - np.cumsum(np.concatenate([[0], lengths[:-1]])), lengths) + np.arange(int(lengths.sum()))
+    kind[positions] = inside
+    prefix[positions] = I
+    order = np.argsort(s, kind="stable")
+    s, e, t = s[order], e[order], t[order]
+    follows_same = np.zeros(s.shape[0], dtype=bool)  # chunk k starts right where chunk k-1 (same type) ends
+    follows_same[1:] = (s[1:] == e[:-1]) & (t[1:] == t[:-1])
+    single = e - s == 1
+    if scheme == "IOB2":
+        prefix[s] = B
+    elif scheme == "IOB1":
+        prefix[s[follows_same]] = B
+    elif scheme == "IOE2":
+        prefix[e - 1] = E
+    elif scheme == "IOE1":
+        followed = np.zeros(s.shape[0], dtype=bool)
+        followed[:-1] = follows_same[1:]
+        prefix[(e - 1)[followed]] = E
+    else:  # IOBES, BILOU (L/U read as E/S)
+        prefix[s] = B
+        prefix[e - 1] = E
+        prefix[s[single]] = S
+    return prefix, kind
+
+
+def _malformed(conll: ConllFile, codes: IntArray, spans: SpanArrays) -> tuple[Counter[str], tuple[int, ...]]:
+    """Tags that differ from what the scheme writes for the decoded chunks, counted by kind."""
+    table = conll.table
+    prefix, kind = encode(spans, codes.shape[0], conll.scheme)
+    have_p, have_t = table.prefix[codes], table.type[codes]
+    known = table.known[codes]
+    wrong = (have_p != prefix) | (have_t != kind) | ~known
+    counter: Counter[str] = Counter()
+    idx = np.flatnonzero(wrong)
+    if idx.size == 0:
+        return counter, ()
+    prev_p = np.full(idx.shape[0], O, dtype=np.int64)
+    prev_t = np.zeros(idx.shape[0], dtype=np.int64)
+    has_prev = (idx > 0) & ~conll.sentence_start[idx]
+    prev_p[has_prev] = table.prefix[codes[idx[has_prev] - 1]]
+    prev_t[has_prev] = table.type[codes[idx[has_prev] - 1]]
+    reason = np.where(
+        ~known[idx], 0, np.where(prev_p == O, 1, np.where(prev_t != have_t[idx], 2, 3))
+    )
+    names = ("unknown tag", "{}- after O", "{}- after another type", "{}- out of place")
+    for r, p in zip(reason.tolist(), have_p[idx].tolist()):
+        counter[names[r].format(_LETTER[p])] += 1
+    return counter, tuple(conll.line[idx[:20]].tolist())
+
+
+def conll_spans(conll: ConllFile) -> tuple[Decoded, Decoded]:
+    """Decoded gold and predicted chunks of a file."""
+    unit = conll.unit_index()
+    return decode(conll, "gold", doc=unit), decode(conll, "pred", doc=unit)
+
+
+def describe_malformed(counter: Counter[str]) -> str:
+    """One line: "12 (I- after O 10, unknown tag 2)"."""
+    total = sum(counter.values())
+    parts = ", ".join(f"{name} {count}" for name, count in counter.most_common())
+    return f"{total} ({parts})" if total else "0"
+
+
+def check_tag(tag: str) -> str:
+    return shorten(tag, 30)
