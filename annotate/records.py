@@ -16,8 +16,12 @@ annotation are read like this, with every label and control name taken from the 
 
 Offsets (the rule, in this order):
 
-1. `annotate.spans.resolve_offsets` reads `value.start`/`value.end` as code points, else as
-   UTF-16 code units, whichever gives `value.text`; the convention used is counted.
+1. `annotate.spans.offset_readings` reads `value.start`/`value.end` as code points and as UTF-16
+   code units, keeping the readings that give `value.text`; the convention used is counted. When
+   both readings match at different places (an astral character before the span, the same text
+   repeated), the other regions of the annotation decide (one annotation comes from one Label
+   Studio version); with nothing to decide, code points win (Label Studio 1.23) and the case is
+   counted as `ambiguous_read_as_codepoint`.
 2. When neither does, the region is *repaired* only if `value.text` occurs exactly once in the
    document: the region moves there (counted as `relocated`). A region without `value.text` takes
    its offsets as code points (counted as `text_from_offsets`). Otherwise it is rejected.
@@ -37,7 +41,7 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 
 from annotate.errors import ConversionError, SpanError, shorten
 from annotate.schema import Schema
-from annotate.spans import resolve_offsets, trim_whitespace
+from annotate.spans import OffsetConvention, Utf16Index, offset_readings, trim_whitespace
 
 Record = dict[str, Any]
 Origin = Literal["annotation", "ground_truth", "prediction", "draft"]
@@ -233,6 +237,8 @@ class _Builder:
         self.counts = conversion.counts
         self.regions: dict[str, Region] = {}
         self.rejected_ids: set[str] = set()
+        self.pending: list[tuple[str, RegionKind, str, dict[str, Any], dict[OffsetConvention, tuple[int, int]]]] = []
+        self._index: Utf16Index | None = None
         parts = schema.quote_labels
         self.quote_content = parts[0] if parts else None
         self.part_kind: dict[str, RegionKind] = {}
@@ -295,28 +301,66 @@ class _Builder:
             return self.reject("regions", "offsets are not integers", item, f"start {shorten(start)}, end {shorten(end)}")
         if expected is not None and not isinstance(expected, str):
             return self.reject("regions", "region text is not a string", item)
-        resolved = resolve_offsets(self.text, start, end, expected) if 0 <= start < end else None
-        if resolved is None and expected:
-            first = self.text.find(expected)
-            if first >= 0 and self.text.find(expected, first + 1) < 0:
-                resolved = (first, first + len(expected), "codepoint")
-                self.counts["repaired:relocated"] += 1
-        elif resolved is not None and expected is None:
-            self.counts["repaired:text_from_offsets"] += 1
-        if resolved is None:
-            return self.reject(
-                "regions", "offsets do not match the text", item,
-                f"[{start}, {end}) reads {shorten(self.text[start:end], 30)} as code points; the region says {shorten(expected, 30)}",
-            )
-        cp_start, cp_end, convention = resolved
-        self.counts[f"offsets:{convention}"] += 1
-        new_start, new_end = trim_whitespace(self.text, cp_start, cp_end)
-        if new_start == new_end:
-            return self.reject("regions", "region is only white space", item)
-        if (new_start, new_end) != (cp_start, cp_end):
-            self.counts["repaired:trimmed"] += 1
-        self.rejected_ids.discard(region_id)
-        self.regions[region_id] = Region(region_id, kind, label, new_start, new_end, self.text[new_start:new_end], item)
+        readings = offset_readings(self.text, start, end, expected, index=self.index) if expected else {}
+        self.pending.append((region_id, kind, label, item, readings))
+
+    @property
+    def index(self) -> Utf16Index:
+        if self._index is None:
+            self._index = Utf16Index.of(self.text)
+        return self._index
+
+    def place_regions(self) -> None:
+        """Pick each pending region's offsets (the offsets rule of the module doc) and trim them.
+
+        The convention is decided per annotation: a region that reads right in one convention
+        only decides for the regions that read right in both at different places. With no
+        decisive region those are read as code points (Label Studio 1.23) and counted.
+        """
+        only = Counter(next(iter(r)) for *_, r in self.pending if len(r) == 1)
+        decided: OffsetConvention | None = None
+        if only["utf16"] and not only["codepoint"]:
+            decided = "utf16"
+        elif only["codepoint"] and not only["utf16"]:
+            decided = "codepoint"
+        for region_id, kind, label, item, readings in self.pending:
+            value = item["value"]
+            start, end, expected = value["start"], value["end"], value.get("text")
+            placed: tuple[int, int] | None = None
+            if len(readings) == 2 and readings["codepoint"] != readings["utf16"]:
+                convention: OffsetConvention = decided or "codepoint"
+                placed = readings[convention]
+                self.counts[f"offsets:{convention}"] += 1
+                if decided is None:
+                    self.counts["offsets:ambiguous_read_as_codepoint"] += 1
+            elif readings:
+                convention = "codepoint" if "codepoint" in readings else "utf16"
+                placed = readings[convention]
+                self.counts[f"offsets:{convention}"] += 1
+            elif expected is None:
+                if 0 <= start < end <= len(self.text):
+                    placed = (start, end)
+                    self.counts["repaired:text_from_offsets"] += 1
+                    self.counts["offsets:codepoint"] += 1
+            else:
+                first = self.text.find(expected)
+                if expected and first >= 0 and self.text.find(expected, first + 1) < 0:
+                    placed = (first, first + len(expected))
+                    self.counts["repaired:relocated"] += 1
+            if placed is None:
+                self.reject(
+                    "regions", "offsets do not match the text", item,
+                    f"[{start}, {end}) reads {shorten(self.text[start:end], 30)} as code points; the region says {shorten(expected, 30)}",
+                )
+                continue
+            new_start, new_end = trim_whitespace(self.text, *placed)
+            if new_start == new_end:
+                self.reject("regions", "region is only white space", item)
+                continue
+            if (new_start, new_end) != placed:
+                self.counts["repaired:trimmed"] += 1
+            self.rejected_ids.discard(region_id)
+            self.regions[region_id] = Region(region_id, kind, label, new_start, new_end, self.text[new_start:new_end], item)
 
     @property
     def controls(self) -> set[str]:
@@ -425,6 +469,7 @@ class _Builder:
             else:
                 self.counts["others_in"] += 1
                 self.reject("others", "unsupported result item", item, f"type {shorten(kind)}")
+        self.place_regions()
         for item in choices:
             self.add_choice(item)
         parts, arguments = self.resolve_relations(relations)

@@ -113,6 +113,36 @@ def resolve_offsets(
     return None
 
 
+def offset_readings(
+    text: str, start: int, end: int, expected: str, *, index: Utf16Index | None = None
+) -> dict[OffsetConvention, tuple[int, int]]:
+    """Every reading of `[start, end)` that gives `expected`: as code points, as UTF-16 code units.
+
+    Both readings may match at different places (an astral character before the span and the
+    same text repeated after it); the caller then decides by the other regions of the annotation.
+    `index` (the text's `Utf16Index`) may be passed to avoid rebuilding it per region.
+
+    Example:
+        >>> offset_readings("😀aa", 2, 3, "a")
+        {'codepoint': (2, 3), 'utf16': (1, 2)}
+        >>> offset_readings("😀 Bob", 3, 6, "Bob")
+        {'utf16': (2, 5)}
+    """
+    readings: dict[OffsetConvention, tuple[int, int]] = {}
+    if 0 <= start < end <= len(text) and text[start:end] == expected:
+        readings["codepoint"] = (start, end)
+    index = index if index is not None else Utf16Index.of(text)
+    if not index.astral:
+        return readings
+    try:
+        cp_start, cp_end = index.to_codepoint(start), index.to_codepoint(end)
+    except SpanError:
+        return readings
+    if 0 <= cp_start < cp_end <= len(text) and text[cp_start:cp_end] == expected:
+        readings["utf16"] = (cp_start, cp_end)
+    return readings
+
+
 def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
     """Move `start` forward and `end` back past whitespace (`str.isspace`).
 
