@@ -9,6 +9,7 @@ from __future__ import annotations
 from annotate.cli import corpus_commands  # noqa: F401  (registers clean, tasks)
 from annotate.cli import dataset_commands  # noqa: F401  (registers convert, export)
 from annotate.cli import labelstudio_commands  # noqa: F401  (registers push, pull)
+from annotate.cli import agreement_commands  # noqa: F401  (registers agree, disagreements, adjudicate)
 from annotate.cli import predict_commands  # noqa: F401  (registers predict)
 from annotate.cli.app import app
 
