@@ -98,11 +98,15 @@ def resolve_offsets(
         (2, 5, 'codepoint')
         >>> resolve_offsets("😀 Bob", 3, 6, "Bob")
         (2, 5, 'utf16')
+        >>> resolve_offsets("😀", 0, 2, "😀")
+        (0, 1, 'utf16')
     """
-    if expected is None or text[start:end] == expected:
-        if 0 <= start < end <= len(text):
-            return start, end, "codepoint"
-        return None
+    in_bounds = 0 <= start < end <= len(text)
+    if expected is None:
+        return (start, end, "codepoint") if in_bounds else None
+    if in_bounds and text[start:end] == expected:
+        return start, end, "codepoint"
+    # (a slice past the end is clipped, so "😀"[0:2] == "😀": only an in-bounds match counts)
     index = Utf16Index.of(text)
     try:
         cp_start, cp_end = index.to_codepoint(start), index.to_codepoint(end)
