@@ -1,0 +1,139 @@
+"""convert_export → DatasetDict on disk: declared features, splits, card, export formats, re-runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import datasets
+import pytest
+
+from annotate.convert import convert_export, parse_split, split_of
+from annotate.dataset import features_for, iter_dataset_records, ner_tag_names
+from annotate.errors import InputError
+from annotate.exporters import export_dataset
+from annotate.recordio import read_records
+from annotate.schema import load_schema
+from test_records import T1, tricky_export
+
+NEWS = load_schema("news")
+
+
+@pytest.fixture()
+def converted(tmp_path: Path) -> Path:
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(tricky_export(), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "ds"
+    convert_export(export, out, schema="news")
+    return out
+
+
+def test_load_from_disk_gives_the_declared_features(converted: Path) -> None:
+    ds = datasets.load_from_disk(str(converted))
+    assert list(ds) == ["train"]
+    assert ds["train"].features == features_for(NEWS)
+    assert ds["train"].features["ner_tags"].feature.names == ["O"] + [f"{p}-{label}" for label in NEWS.entity_labels for p in "BI"]
+    assert ds["train"].features["entities"].feature["label"].names == list(NEWS.entity_labels)
+    assert isinstance(ds["train"].features["entities"], datasets.List)  # a list of structs, not a dict of lists
+    assert ds["train"].num_rows == 3
+
+
+def test_rows_hold_spans_tags_and_conflicts(converted: Path) -> None:
+    row = datasets.load_from_disk(str(converted))["train"].filter(lambda r: r["annotation_id"] == 101)[0]
+    names = ner_tag_names(NEWS)
+    tags = dict(zip(row["tokens"], (names[t] for t in row["ner_tags"])))
+    assert (tags["Zelenskyy"], tags["said"], tags["Kyiv"], tags["today"], tags["😀"]) == ("B-ORG", "I-ORG", "B-GPE", "B-DATE", "O")
+    # r1 PERSON "Zelenskyy" is nested in r4 ORG "Zelenskyy said": kept in entities, flagged
+    assert [(c["text"], c["overlaps"]["text"]) for c in row["bio_conflicts"]] == [("Zelenskyy", "Zelenskyy said")]
+    assert row["quotes"][0]["speaker"]["text"] == "Zelenskyy" and row["quotes"][0]["kind"] == "direct"
+    assert row["text"] == T1 and row["annotator"] == "a@x" and row["lead_time"] == 12.5
+
+
+def test_files_summary_and_card(converted: Path) -> None:
+    summary = json.loads((converted / "summary.json").read_text())
+    assert summary["files"]["records.jsonl"] == 3 and summary["files"]["rejects.jsonl"] == 4
+    assert summary["bio_conflicts"] == 1
+    assert summary["annotators"] == {"5": 1, "a@x": 1, "lead@x": 1}
+    rejects = [json.loads(line) for line in (converted / "rejects.jsonl").read_text().splitlines()]
+    assert {r["reason"] for r in rejects} == {"unknown label", "relation to a missing region", "cancelled", "no annotations"}
+    assert all("task_id" in r and "item" in r for r in rejects)
+    card = (converted / "README.md").read_text()
+    assert "| GPE | 1 |" in card and "| a@x | 1 |" in card and "regions: 15 in = 14 out + 1 rejected" in card
+    for name in ("alternates.jsonl", "predictions.jsonl", "drafts.jsonl", "train.jsonl"):
+        assert (converted / name).is_file()
+
+
+def test_read_records_reads_the_export_and_the_folder(converted: Path, tmp_path: Path) -> None:
+    from_folder = list(read_records(converted))
+    from_export = list(read_records(tmp_path / "export.json"))
+    assert from_folder == from_export and [r["annotation_id"] for r in from_folder] == [101, 301, 402]
+    (converted / "records.jsonl").unlink()  # the saved DatasetDict alone gives the same records back
+    assert list(iter_dataset_records(converted)) == from_export
+
+
+def test_split_is_deterministic_and_declared(tmp_path: Path) -> None:
+    tasks = [{"id": i, "data": {"text": f"Doc {i} by Bob.", "doc_id": f"d{i}"},
+              "annotations": [{"id": 1000 + i, "result": []}]} for i in range(60)]
+    export = tmp_path / "e.jsonl"
+    export.write_text("".join(json.dumps(t) + "\n" for t in tasks))
+    one = convert_export(export, tmp_path / "a", split="train=0.8,validation=0.1,test=0.1")
+    two = convert_export(export, tmp_path / "b", split="train=0.8,validation=0.1,test=0.1")
+    assert one.splits == two.splits and sum(one.splits.values()) == 60
+    ds = datasets.load_from_disk(str(tmp_path / "a"))
+    assert list(ds) == ["train", "validation", "test"]
+    for name in ds:
+        assert all(split_of(i, parse_split("train=0.8,validation=0.1,test=0.1")) == name for i in ds[name]["id"])
+    assert (tmp_path / "a" / "train.jsonl").read_text() == (tmp_path / "b" / "train.jsonl").read_text()
+
+
+def test_paragraph_tasks_of_one_article_share_a_split(tmp_path: Path) -> None:
+    tasks = [{"id": i, "data": {"text": "x", "doc_id": f"art{i // 3}#p{i % 3}", "article_id": f"art{i // 3}"},
+              "annotations": [{"id": i, "result": []}]} for i in range(30)]
+    export = tmp_path / "e.json"
+    export.write_text(json.dumps(tasks))
+    convert_export(export, tmp_path / "o", split="train=0.5,test=0.5")
+    ds = datasets.load_from_disk(str(tmp_path / "o"))
+    for name in ds:
+        articles = {i.split("#")[0] for i in ds[name]["id"]}
+        other = {i.split("#")[0] for n in ds if n != name for i in ds[n]["id"]}
+        assert not articles & other
+
+
+def test_reconversion_is_never_stale(tmp_path: Path) -> None:
+    export = tmp_path / "e.json"
+    task = {"id": 1, "data": {"text": "Ann met Bob.", "doc_id": "d"}, "annotations": [{"id": 1, "result": []}]}
+    export.write_text(json.dumps([task]))
+    convert_export(export, tmp_path / "o")
+    task["annotations"][0]["result"] = [{"id": "a", "from_name": "entity", "type": "labels",  # type: ignore[index]
+                                         "value": {"start": 0, "end": 3, "text": "Ann", "labels": ["PERSON"]}}]
+    export.write_text(json.dumps([task]))  # same path, same size class: a cache keyed on arguments would be stale
+    convert_export(export, tmp_path / "o")
+    assert datasets.load_from_disk(str(tmp_path / "o"))["train"][0]["entities"][0]["text"] == "Ann"
+    assert not list((tmp_path / "o").glob(".cache-*"))
+
+
+@pytest.mark.parametrize("spec", ["train=0.8,test=0.1", "train=1.5", "train", "train=0.5,train=0.5", "a b=1"])
+def test_bad_split_specs(spec: str) -> None:
+    with pytest.raises(InputError):
+        parse_split(spec)
+
+
+def test_export_formats(converted: Path, tmp_path: Path) -> None:
+    assert export_dataset(converted, tmp_path / "x.conll", fmt="conll") == 3
+    lines = (tmp_path / "x.conll").read_text().splitlines()
+    assert lines[0] == "-DOCSTART- O" and "Zelenskyy B-ORG" in lines and "Kyiv B-GPE" in lines
+    assert all(len(line.split(" ")) == 2 for line in lines if line)
+    assert export_dataset(converted, tmp_path / "x.jsonl", fmt="jsonl") == 3
+    assert [json.loads(line) for line in (tmp_path / "x.jsonl").read_text().splitlines()] == list(read_records(converted))
+    assert export_dataset(converted, tmp_path / "x.spacy", fmt="spacy") == 3
+    import spacy
+    from spacy.tokens import DocBin
+
+    docs = list(DocBin().from_disk(tmp_path / "x.spacy").get_docs(spacy.blank("en").vocab))
+    gold = docs[0]
+    assert [(e.text, e.label_) for e in gold.ents] == [("Zelenskyy said", "ORG"), ("Kyiv", "GPE"), ("today", "DATE")]
+    assert len(gold.spans["entities"]) == 4 and gold.spans["quotes"][0].label_ == "direct"
+    with pytest.raises(InputError):
+        export_dataset(converted, tmp_path / "y", fmt="conll", splits=["nope"])
+    with pytest.raises(InputError):
+        export_dataset(tmp_path, tmp_path / "y", fmt="conll")
