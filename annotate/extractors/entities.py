@@ -109,6 +109,12 @@ def _words(text: str) -> list[_Word]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _gazetteer_words() -> frozenset[str]:
+    """Names of the gazetteers: "X and Ukraine" is two names, not one."""
+    return frozenset(lx.GPE) | frozenset(lx.NORP) | frozenset(lx.LOC) | frozenset(lx.ORG)
+
+
 def _is_cap(word: _Word) -> bool:
     return word.text[0].isupper()
 
@@ -129,7 +135,8 @@ def _chunks(text: str, words: list[_Word]) -> list[list[_Word]]:
                 current = [word]
         elif (current and word.text in lx.NAME_JOINERS and i + 1 < len(words) and _is_cap(words[i + 1])
               and text[current[-1].end:word.start] == " " and text[word.end:words[i + 1].start] == " "
-              and not current[-1].possessive):
+              and not current[-1].possessive and not words[i + 1].possessive
+              and words[i + 1].text not in _gazetteer_words()):
             current.append(word)
         else:
             if current:
@@ -164,7 +171,7 @@ def find_mentions(text: str) -> list[Mention]:
 
     words = _words(text)
     titles = set(lx.PERSON_TITLES)
-    gazetteer_names = set(lx.GPE) | set(lx.NORP) | set(lx.LOC) | set(lx.ORG)
+    gazetteer_names = _gazetteer_words()
     persons: list[tuple[int, int]] = []
     unknown: list[list[_Word]] = []
     prev_word: dict[int, _Word] = {w.start: words[i - 1] for i, w in enumerate(words) if i > 0}
@@ -179,17 +186,18 @@ def find_mentions(text: str) -> list[Mention]:
             else:
                 current.append(word)
         pieces.append((after_title, current))
-        for titled, piece in pieces:
+        for number, (titled, piece) in enumerate(pieces):
             piece = _trim(piece)
             if not piece:
                 continue
+            before_title = number < len(pieces) - 1  # "Foreign" in "Foreign Minister X" is no name
             start, end = piece[0].start, piece[-1].end
             if any(w.text in lx.ORG_HEADS for w in piece):
                 found.append(Mention(start, end, "ORG", 1))
             elif titled and len(piece) <= 4 and text[start:end] not in gazetteer_names:
                 found.append(Mention(start, end, "PERSON", 3))
                 persons.append((start, end))
-            elif text[start:end] not in gazetteer_names:
+            elif text[start:end] not in gazetteer_names and not before_title:
                 unknown.append(piece)
 
     surnames = {text[s:e].split()[-1] for s, e in persons} | {text[s:e] for s, e in persons}

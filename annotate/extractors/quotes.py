@@ -109,7 +109,8 @@ class _Finder:
                 return before[-1]
         if re.search(rf"(?<!\w)(?:{'|'.join(lx.PRONOUNS)})\s+(?:\w+\s+)?$", text[sentence[0]:cue.start]):
             return self.previous_person(cue.start)
-        after = [e for e in self.entities if cue.end < e.start <= cue.end + 2 and e.label in labels]
+        after = [e for e in self.entities if cue.end < e.start <= cue.end + SUBJECT_WINDOW and e.label in labels
+                 and not re.search(r'[.,;:"\u201c\u201d]', text[cue.end:e.start])]
         if after:
             return after[0]
         if before:
