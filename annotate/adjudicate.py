@@ -99,7 +99,7 @@ def merge_majority(records: Mapping[str, Mapping[str, Any]]) -> Record:
 
     quotes_by_key: dict[tuple[int, int], list[Mapping[str, Any]]] = {}
     for name in names:
-        seen = {}
+        seen: dict[tuple[int, int], Mapping[str, Any]] = {}
         for quote in records[name].get("quotes") or []:
             seen.setdefault((quote["start"], quote["end"]), quote)
         for key, quote in seen.items():
@@ -120,7 +120,7 @@ def merge_majority(records: Mapping[str, Mapping[str, Any]]) -> Record:
 
     events_by_key: dict[tuple[int, int, str], list[Mapping[str, Any]]] = {}
     for name in names:
-        seen_events = {}
+        seen_events: dict[tuple[int, int, str], Mapping[str, Any]] = {}
         for event in records[name].get("events") or []:
             seen_events.setdefault((event["trigger"]["start"], event["trigger"]["end"], event["type"]), event)
         for key3, event in seen_events.items():
@@ -157,7 +157,8 @@ def review_task(data: Mapping[str, Any], records: Mapping[str, Mapping[str, Any]
 def detect_schema(label_config: str) -> str:
     """The name of the schema whose config in `schemas/` the project uses (`news` when none matches)."""
     from annotate.labelstudio import normalize_config
-    from annotate.schema import SCHEMA_NAMES, SchemaError, read_config
+    from annotate.errors import SchemaError
+    from annotate.schema import SCHEMA_NAMES, read_config
 
     wanted = normalize_config(label_config)
     for name in SCHEMA_NAMES:
@@ -269,7 +270,7 @@ def adjudicate_project(
 
     def flush() -> None:
         if batch:
-            result.task_ids.extend(client.import_tasks(review.id, batch))  # type: ignore[union-attr]
+            result.task_ids.extend(client.import_tasks(review.id, batch))
             result.imported += len(batch)
             batch.clear()
 

@@ -52,7 +52,7 @@ Example:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Literal, Mapping, Sequence
 
@@ -352,7 +352,7 @@ def krippendorff_alpha(units: Sequence[Sequence[str | None]]) -> float | None:
     if any(len(row) != width for row in units):
         raise ValueError("alpha needs one label (or None) per unit for every annotator.")
     pairable = [j for j in range(width) if sum(row[j] is not None for row in units) >= 2]
-    values = sorted({row[j] for row in units for j in pairable if row[j] is not None})
+    values = sorted({value for row in units for j in pairable if (value := row[j]) is not None})
     if len(values) < 2:
         return None
     import krippendorff
@@ -362,8 +362,9 @@ def krippendorff_alpha(units: Sequence[Sequence[str | None]]) -> float | None:
     data = np.full((len(units), len(pairable)), np.nan)
     for i, row in enumerate(units):
         for k, j in enumerate(pairable):
-            if row[j] is not None:
-                data[i, k] = code[row[j]]
+            value = row[j]
+            if value is not None:
+                data[i, k] = code[value]
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal", value_domain=list(range(len(values)))))
 
 
