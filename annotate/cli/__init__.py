@@ -11,6 +11,7 @@ from annotate.cli import dataset_commands  # noqa: F401  (registers convert, exp
 from annotate.cli import labelstudio_commands  # noqa: F401  (registers push, pull)
 from annotate.cli import agreement_commands  # noqa: F401  (registers agree, disagreements, adjudicate)
 from annotate.cli import predict_commands  # noqa: F401  (registers predict)
+from annotate.cli import score_commands  # noqa: F401  (registers score, compare)
 from annotate.cli.app import app
 
 

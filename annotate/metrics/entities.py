@@ -108,7 +108,8 @@ def score_entities(
     """
     gold, pred = common_labels(gold, pred)
     labels = gold.labels
-    used = sorted(gold.used_labels() | pred.used_labels(), key=labels.index)
+    # chunks with no type (a bare "B" tag) count in micro, as conlleval counts them, but are no label
+    used = sorted((gold.used_labels() | pred.used_labels()) - {""}, key=labels.index)
     if n_docs is None:
         n_docs = int(max(gold.doc.max(initial=-1), pred.doc.max(initial=-1))) + 1
     n_labels = len(labels)

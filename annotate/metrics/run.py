@@ -1,0 +1,371 @@
+"""A scoring run: read the inputs, score a task, and build the JSON document every report renders.
+
+`run_conll` scores a CoNLL file; `run_records` scores JSONL records (entities, quotes or events).
+Both return a `ScoreRun`: the JSON document (manifest first; keys documented in docs/metrics.md and
+checked by schemas/score.schema.json), the errors for `--errors` and the HTML page, and the counts
+per resampling unit that `annotate compare` needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Optional, Protocol, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from annotate.metrics.counts import Block
+from annotate.metrics.matching import CORRECT, INCORRECT, MISSED, PARTIAL, SCHEMES, SPURIOUS, SchemeName
+
+Task = Literal["entities", "quotes", "events"]
+TASKS: tuple[Task, ...] = ("entities", "quotes", "events")
+HALF_CREDIT_MEASURES = frozenset({"partial", "ent_type"})
+
+
+class MeasureLike(Protocol):
+    block: Block
+    doc_counts: npt.NDArray[np.int64]
+    doc_label_counts: npt.NDArray[np.int64]
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorItem:
+    """One error shown in its context: `context[s:e]` is the gold or predicted span."""
+
+    doc: str
+    kind: str  # false_positive, false_negative, type, boundary, boundary_type
+    gold: Optional[dict[str, Any]]
+    pred: Optional[dict[str, Any]]
+    context: str
+    gold_at: Optional[tuple[int, int]]
+    pred_at: Optional[tuple[int, int]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"doc": self.doc, "kind": self.kind, "gold": self.gold, "pred": self.pred, "context": self.context}
+
+
+@dataclass(frozen=True)
+class ScoreRun:
+    document: dict[str, Any]
+    errors: list[ErrorItem] = field(default_factory=list)
+    unit_counts: dict[str, npt.NDArray[np.int64]] = field(default_factory=dict)  # "task.measure" -> (units, 5)
+    confusion: Optional[dict[str, Any]] = None
+
+
+def sha256_of(path: Path) -> str:
+    """sha256 of a file, or of a folder's files (sorted relative paths and contents)."""
+    digest = hashlib.sha256()
+    path = Path(path)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+        with file.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest(
+    *, command: str, task: str, input_format: str, gold: Path, pred: Optional[Path], scheme: Optional[str],
+    matching: Sequence[str], min_overlap: float, documents: int, unit: str, bootstrap: int, seed: int,
+    confidence: float,
+) -> dict[str, Any]:
+    from annotate import __version__
+
+    return {
+        "tool": "annotate",
+        "version": __version__,
+        "command": command,
+        "task": task,
+        "input_format": input_format,
+        "scheme": scheme,
+        "matching": list(matching),
+        "min_overlap": min_overlap,
+        "gold": {"path": str(gold), "sha256": sha256_of(gold)},
+        "pred": {"path": str(pred if pred is not None else gold), "sha256": sha256_of(pred if pred is not None else gold)},
+        "documents": documents,
+        "unit": unit,
+        "bootstrap": bootstrap,
+        "seed": seed,
+        "confidence": confidence,
+    }
+
+
+def f1_rows(counts: npt.NDArray[np.float64], half: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+    """F1 of count rows (..., k, 5) with half credit for partial where `half[k]`; NaN if undefined."""
+    correct, incorrect, partial, missed, spurious = (counts[..., i] for i in range(5))
+    hits = correct + 0.5 * partial * half
+    actual = correct + incorrect + partial + spurious
+    possible = correct + incorrect + partial + missed
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p, r = hits / actual, hits / possible
+        f1 = np.where(hits > 0, 2 * p * r / (p + r), 0.0)
+    return np.where(actual + possible > 0, f1, np.nan)
+
+
+def block_dicts(
+    measures: dict[str, MeasureLike], *, bootstrap: int, seed: int, confidence: float
+) -> dict[str, Any]:
+    """`{measure: {micro, macro, per_label}}`, with `f1_ci` on micro and per-label scores when bootstrapping."""
+    out: dict[str, Any] = {name: m.block.as_dict() for name, m in measures.items()}
+    if bootstrap <= 0 or not measures:
+        return out
+    from annotate.metrics.bootstrap import bootstrap_intervals
+
+    columns, half, where = [], [], []
+    for name, m in measures.items():
+        columns.append(m.doc_counts[:, None, :])
+        half.append(name in HALF_CREDIT_MEASURES)
+        where.append((name, None))
+        for label in sorted(m.block.per_label):
+            columns.append(m.doc_label_counts[:, m.labels.index(label), None, :])
+            half.append(name in HALF_CREDIT_MEASURES)
+            where.append((name, label))
+    stacked = np.concatenate(columns, axis=1).astype(np.float64)
+    mask = np.array(half, dtype=bool)
+    intervals = bootstrap_intervals(
+        stacked, lambda c: f1_rows(c, mask), replicates=bootstrap, seed=seed, confidence=confidence
+    )
+    for (name, label), interval in zip(where, intervals):
+        target = out[name]["micro"] if label is None else out[name]["per_label"][label]
+        target["f1_ci"] = interval.as_list()
+    return out
+
+
+# ---------------------------------------------------------------- CoNLL
+
+def run_conll(
+    path: Path,
+    *,
+    scheme: str = "IOB2",
+    schemes: Sequence[SchemeName] = SCHEMES,
+    min_overlap: float = 1.0,
+    bootstrap: int = 0,
+    seed: int = 0,
+    confidence: float = 0.95,
+    tokens: bool = False,
+    errors: int = 0,
+) -> ScoreRun:
+    """Score a CoNLL file (token ... gold tag, predicted tag) under the entity `schemes`."""
+    from annotate.metrics.conll import conll_spans, read_conll
+    from annotate.metrics.entities import score_entities
+
+    conll = read_conll(path, scheme=scheme)  # type: ignore[arg-type]
+    gold, pred = conll_spans(conll)
+    unit = conll.unit_index()
+    n_units = int(unit[-1]) + 1 if len(conll) else 0
+    scores = score_entities(gold.spans, pred.spans, schemes=tuple(schemes), n_docs=n_units, min_overlap=min_overlap)
+    measures: dict[str, MeasureLike] = {name: result for name, result in scores.schemes.items()}  # type: ignore[misc]
+    document: dict[str, Any] = {
+        "manifest": manifest(
+            command="score", task="entities", input_format="conll", gold=path, pred=None, scheme=scheme,
+            matching=list(schemes), min_overlap=min_overlap, documents=n_units, unit=conll.unit,
+            bootstrap=bootstrap, seed=seed, confidence=confidence,
+        ),
+        "inputs": {
+            "tokens": len(conll),
+            "columns": conll.columns,
+            "gold_chunks": len(gold.spans),
+            "pred_chunks": len(pred.spans),
+            "malformed": {
+                "gold": dict(gold.malformed), "pred": dict(pred.malformed),
+                "gold_lines": list(gold.malformed_lines), "pred_lines": list(pred.malformed_lines),
+            },
+        },
+        "entities": block_dicts(measures, bootstrap=bootstrap, seed=seed, confidence=confidence),
+    }
+    confusion = _confusion(scores)
+    document["confusion"] = confusion
+    if tokens:
+        from annotate.metrics.tokens import token_report_conll
+
+        document["tokens"] = token_report_conll(conll)
+    run_errors = _conll_errors(conll, scores, limit=errors) if errors else []
+    unit_counts = {f"entities.{name}": m.doc_counts for name, m in measures.items()}
+    return ScoreRun(document, run_errors, unit_counts, confusion)
+
+
+def _confusion(scores: Any) -> dict[str, Any]:
+    from annotate.metrics.tokens import type_confusion
+
+    return type_confusion(scores.gold, scores.pred)
+
+
+def _error_kind(category: int, gold_bounds: Optional[tuple[int, int]], pred_bounds: Optional[tuple[int, int]], same_label: bool) -> str:
+    if gold_bounds is None:
+        return "false_positive"
+    if pred_bounds is None:
+        return "false_negative"
+    if gold_bounds == pred_bounds:
+        return "type"
+    return "boundary" if same_label else "boundary_type"
+
+
+def _pairs(scores: Any, limit: int) -> list[tuple[int, int, str]]:
+    """(gold index or -1, pred index or -1, kind) of strict errors, in document order."""
+    strict = scores.schemes.get("strict") or next(iter(scores.schemes.values()))
+    m = strict.matches
+    g, p = scores.gold, scores.pred
+    items = []
+    for i in np.flatnonzero(m.pred_category != CORRECT).tolist():
+        j = int(m.pred_gold[i])
+        if j < 0:
+            items.append((int(p.doc[i]), int(p.start[i]), -1, i, "false_positive"))
+        else:
+            kind = _error_kind(
+                INCORRECT, (int(g.start[j]), int(g.end[j])), (int(p.start[i]), int(p.end[i])), bool(g.label[j] == p.label[i])
+            )
+            items.append((int(g.doc[j]), int(min(g.start[j], p.start[i])), j, i, kind))
+    for j in np.flatnonzero(m.gold_category == MISSED).tolist():
+        items.append((int(g.doc[j]), int(g.start[j]), j, -1, "false_negative"))
+    items.sort()
+    return [(j, i, kind) for _, _, j, i, kind in items[:limit]]
+
+
+def _conll_errors(conll: Any, scores: Any, *, limit: int) -> list[ErrorItem]:
+    g, p = scores.gold, scores.pred
+    sentence_starts = np.flatnonzero(conll.sentence_start)
+    out = []
+    for j, i, kind in _pairs(scores, limit):
+        anchor = int(g.start[j]) if j >= 0 else int(p.start[i])
+        k = int(np.searchsorted(sentence_starts, anchor, side="right")) - 1
+        lo = int(sentence_starts[k])
+        hi = int(sentence_starts[k + 1]) if k + 1 < sentence_starts.shape[0] else len(conll)
+        words = [conll.token(t) for t in range(lo, hi)]
+        offsets, pos = [], 0
+        for w in words:
+            offsets.append(pos)
+            pos += len(w) + 1
+        context = " ".join(words)
+
+        def at(s: int, e: int) -> tuple[int, int]:
+            return offsets[s - lo], offsets[e - 1 - lo] + len(words[e - 1 - lo])
+
+        def span(arr: Any, x: int) -> dict[str, Any]:
+            s, e = int(arr.start[x]), int(arr.end[x])
+            return {"start": s, "end": e, "label": arr.labels[int(arr.label[x])], "text": " ".join(words[s - lo : e - lo]), "line": int(conll.line[s])}
+
+        out.append(
+            ErrorItem(
+                doc=f"line {int(conll.line[lo])}",
+                kind=kind,
+                gold=span(g, j) if j >= 0 else None,
+                pred=span(p, i) if i >= 0 else None,
+                context=context,
+                gold_at=at(int(g.start[j]), int(g.end[j])) if j >= 0 else None,
+                pred_at=at(int(p.start[i]), int(p.end[i])) if i >= 0 else None,
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- records
+
+def run_records(
+    gold_path: Path,
+    pred_path: Path,
+    *,
+    task: Task = "entities",
+    missing: Literal["empty", "error"] = "empty",
+    schemes: Sequence[SchemeName] = SCHEMES,
+    min_overlap: float = 1.0,
+    bootstrap: int = 0,
+    seed: int = 0,
+    confidence: float = 0.95,
+    tokens: bool = False,
+    errors: int = 0,
+) -> ScoreRun:
+    """Score JSONL records (PRED) against gold records (JSONL, dataset folder or Label Studio export)."""
+    from annotate.metrics.pairing import pair_records, read_gold, read_pred
+
+    pairing = pair_records(read_gold(gold_path), read_pred(pred_path), missing=missing, pred_path=str(pred_path))
+    n_docs = len(pairing.gold)
+    base_manifest = dict(
+        command="score", task=task, input_format="records", gold=gold_path, pred=pred_path,
+        min_overlap=min_overlap, documents=n_docs, unit="document", bootstrap=bootstrap, seed=seed,
+        confidence=confidence, scheme=None,
+    )
+    inputs = pairing.summary()
+    run_errors: list[ErrorItem] = []
+    confusion = None
+    if task == "entities":
+        from annotate.metrics.entities import score_entities
+        from annotate.metrics.pairing import entity_arrays
+
+        scores = score_entities(
+            entity_arrays(pairing.gold), entity_arrays(pairing.pred), schemes=tuple(schemes), n_docs=n_docs, min_overlap=min_overlap
+        )
+        measures: dict[str, MeasureLike] = dict(scores.schemes)  # type: ignore[arg-type]
+        matching: list[str] = list(schemes)
+        confusion = _confusion(scores)
+        if errors:
+            run_errors = _record_errors(pairing, scores, limit=errors)
+    elif task == "quotes":
+        from annotate.metrics.quotes import score_quotes
+
+        q = score_quotes(pairing.gold, pairing.pred)
+        measures = dict(q.measures)  # type: ignore[arg-type]
+        matching = ["exact", "overlap"]
+    else:
+        from annotate.metrics.events import score_events
+
+        measures = dict(score_events(pairing.gold, pairing.pred))  # type: ignore[arg-type]
+        matching = ["ace"]
+    document: dict[str, Any] = {
+        "manifest": manifest(matching=matching, **base_manifest),  # type: ignore[arg-type]
+        "inputs": inputs,
+        task: block_dicts(measures, bootstrap=bootstrap, seed=seed, confidence=confidence),
+    }
+    if task == "quotes":
+        document[task]["speaker_attribution"] = {
+            "micro": q.speaker_accuracy.as_dict(),
+            "per_label": {k: a.as_dict() for k, a in q.speaker_accuracy_by_kind.items()},
+        }
+    if confusion is not None:
+        document["confusion"] = confusion
+    if tokens and task == "entities":
+        from annotate.metrics.tokens import token_report_records
+
+        document["tokens"] = token_report_records(pairing.gold, pairing.pred)
+    unit_counts = {f"{task}.{name}": m.doc_counts for name, m in measures.items()}
+    return ScoreRun(document, run_errors, unit_counts, confusion)
+
+
+def _record_errors(pairing: Any, scores: Any, *, limit: int) -> list[ErrorItem]:
+    g, p = scores.gold, scores.pred
+    out = []
+    for j, i, kind in _pairs(scores, limit):
+        doc = int(g.doc[j]) if j >= 0 else int(p.doc[i])
+        text = pairing.gold[doc].get("text") or ""
+        bounds = [(int(g.start[j]), int(g.end[j]))] if j >= 0 else []
+        bounds += [(int(p.start[i]), int(p.end[i]))] if i >= 0 else []
+        lo = min(b[0] for b in bounds)
+        hi = max(b[1] for b in bounds)
+        left = max(text.rfind("\n", 0, lo) + 1, lo - 80)
+        right_nl = text.find("\n", hi)
+        right = min(right_nl if right_nl >= 0 else len(text), hi + 80)
+        context = text[left:right]
+
+        def span(arr: Any, x: int) -> dict[str, Any]:
+            s, e = int(arr.start[x]), int(arr.end[x])
+            return {"start": s, "end": e, "label": arr.labels[int(arr.label[x])], "text": text[s:e]}
+
+        out.append(
+            ErrorItem(
+                doc=pairing.gold[doc]["id"],
+                kind=kind,
+                gold=span(g, j) if j >= 0 else None,
+                pred=span(p, i) if i >= 0 else None,
+                context=context,
+                gold_at=(int(g.start[j]) - left, int(g.end[j]) - left) if j >= 0 else None,
+                pred_at=(int(p.start[i]) - left, int(p.end[i]) - left) if i >= 0 else None,
+            )
+        )
+    return out
+
+
+__all__ = ["ScoreRun", "ErrorItem", "run_conll", "run_records", "TASKS", "CORRECT", "PARTIAL", "SPURIOUS"]
