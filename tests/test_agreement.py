@@ -272,3 +272,19 @@ def test_cli_agree_bad_input(tmp_path: Path) -> None:
     assert "annotator" in result.stderr and "Traceback" not in result.output
     missing = runner.invoke(app, ["agree", str(tmp_path / "nope.jsonl")])
     assert missing.exit_code == 1 and "no such file" in missing.stderr
+
+
+def test_cli_agree_adds_the_heat_map_to_a_score_report(tmp_path: Path) -> None:
+    rows = write_rows(tmp_path / "rows.jsonl", HAND)
+    report = tmp_path / "report.html"
+    report.write_text("<!doctype html><html><body><h1>annotate score: entities</h1></body></html>\n", encoding="utf-8")
+    for _ in range(2):  # twice: one section
+        result = runner.invoke(app, ["agree", str(rows), "--add-to-report", str(report), "--quiet"])
+        assert result.exit_code == 0, result.output
+    page = report.read_text(encoding="utf-8")
+    assert page.count('<section class="agreement">') == 1 and page.count("<svg") == 2
+    assert page.index("annotate score") < page.index("<svg") < page.index("</body>")
+    broken = tmp_path / "broken.html"
+    broken.write_text("not html", encoding="utf-8")
+    result = runner.invoke(app, ["agree", str(rows), "--add-to-report", str(broken)])
+    assert result.exit_code == 1 and "</body>" in result.stderr

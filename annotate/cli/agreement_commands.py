@@ -92,6 +92,7 @@ def agree(
     task: TaskChoice = typer.Option(TaskChoice.entities, "--task", help="What to compare: entities, quotes (content, speaker, cue) or events (triggers, argument roles)."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Adjudicated gold records (JSONL, dataset folder or export): score each annotator against it (the human ceiling, entities)."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write a page with the annotator x annotator heat maps here."),
+    add_to_report: Optional[Path] = typer.Option(None, "--add-to-report", help="Add the heat maps as a section to this HTML report of `annotate score --html` (replacing one added before)."),
     labels: bool = typer.Option(False, "--labels", help="Also print, for every pair, the per-label F1 and kappa."),
     schema: str = _opt_schema,
     json_output: bool = typer.Option(False, "--json", help="Print every figure as one JSON document on stdout."),
@@ -110,8 +111,17 @@ def agree(
         annotate agree data/all --task entities
         annotate agree export.json --task quotes --json
         annotate agree data/all --gold data/adjudicated --html agreement.html
+        annotate agree data/all --add-to-report report.html
     """
-    from annotate.metrics.agreement import agreement, agreement_page, group_annotations, human_ceiling, pooled
+    from annotate.metrics.agreement import (
+        add_to_page,
+        agreement,
+        agreement_html,
+        agreement_page,
+        group_annotations,
+        human_ceiling,
+        pooled,
+    )
 
     rows, rejected = read_annotation_rows(input, schema=schema)
     annotations = group_annotations(rows, where=str(input))
@@ -128,6 +138,16 @@ def agree(
     if html is not None:
         with open_output(html) as stream:
             stream.write(agreement_page(report, title=f"Annotator agreement: {input.name}"))
+    if add_to_report is not None:
+        from annotate.errors import InputError
+
+        try:
+            page = add_to_report.read_text(encoding="utf-8")
+            add_to_report.write_text(add_to_page(page, agreement_html(report)), encoding="utf-8")
+        except InputError as error:
+            raise InputError(f"{add_to_report}: {error.message}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{add_to_report}: cannot be read and rewritten ({exc}); give the HTML file of `annotate score --html`.") from None
     if json_output:
         document = {
             "manifest": {"tool": "annotate agree", "version": _version(), "input": str(input), "sha256": _sha256(input),
@@ -141,6 +161,8 @@ def agree(
     _print_tables(report, ceiling, labels=labels)
     if html is not None:
         say(f"agree: heat maps written to {html}", quiet=quiet)
+    if add_to_report is not None:
+        say(f"agree: heat maps added to {add_to_report}", quiet=quiet)
 
 
 def _is_export(path: Path) -> bool:

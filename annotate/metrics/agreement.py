@@ -656,7 +656,8 @@ def heatmap_svg(report: AgreementReport, *, measure: HeatmapMeasure = "strict", 
     label_width = max([len(n) for n in names] + [4]) * 7 + 12
     top = label_width
     size = len(names) * cell
-    width, height = label_width + size + 8, top + size + 28
+    caption = f"{HEATMAP_TITLES[measure]}; grey: no shared task or undefined"
+    width, height = max(label_width + size + 8, int(len(caption) * 6.2) + label_width), top + size + 28
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="agreement-heatmap" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(HEATMAP_TITLES[measure])}" '
@@ -684,7 +685,7 @@ def heatmap_svg(report: AgreementReport, *, measure: HeatmapMeasure = "strict", 
                 f'fill="{ink}">{"–" if value is None else f"{value:.2f}"}</text></g>'
             )
     parts.append(
-        f'<text x="{label_width}" y="{top + size + 18}">{_esc(HEATMAP_TITLES[measure])}; grey: no shared task or undefined</text>'
+        f'<text x="{label_width}" y="{top + size + 18}">{_esc(caption)}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
@@ -782,3 +783,31 @@ def human_ceiling(annotations: AnnotationSet, gold: Iterable[Mapping[str, Any]])
             partial_f1=scores.schemes["partial"].block.micro.f1,
         ))
     return rows
+
+
+AGREEMENT_BEGIN = "<!-- annotate agree: begin -->"
+AGREEMENT_END = "<!-- annotate agree: end -->"
+
+
+def add_to_page(page: str, section: str) -> str:
+    """`page` (an HTML report, e.g. of `annotate score --html`) with `section` before `</body>`.
+
+    A section added earlier (between the `AGREEMENT_BEGIN` / `AGREEMENT_END` markers) is replaced,
+    so running it twice leaves one section.
+
+    Raises:
+        InputError: the page has no `</body>`.
+
+    Example:
+        >>> add_to_page("<html><body><h1>x</h1></body></html>", "<p>s</p>").count("<p>s</p>")
+        1
+    """
+    start = page.find(AGREEMENT_BEGIN)
+    if start != -1:
+        end = page.find(AGREEMENT_END, start)
+        if end != -1:
+            page = page[:start] + page[end + len(AGREEMENT_END):]
+    at = page.rfind("</body>")
+    if at == -1:
+        raise InputError("the report has no </body>; give an HTML page written by `annotate score --html`.")
+    return page[:at] + AGREEMENT_BEGIN + section + AGREEMENT_END + page[at:]
