@@ -110,7 +110,7 @@ def tasks(
     with open_output(out) as stream:
         if output_format is TaskFormat.json:
             stream.write("[\n")
-        task_stream = (task for document in documents for task in document_to_tasks(document, unit=unit.value))
+        task_stream: Iterator[dict[str, Any]] = (task for document in documents for task in document_to_tasks(document, unit=unit.value))
         prelabel_failures: list[str] = []
         if prelabel:
             from annotate.prelabel import prelabel_tasks

@@ -53,14 +53,14 @@ def predict(
     from annotate.documents import DocumentStats
     from annotate.extractors import load_extractor
     from annotate.extractors.run import Failure, run_extractor
-    from annotate.extractors.sources import detect_input, iter_sources
+    from annotate.extractors.sources import InputKind, detect_input, iter_sources
 
     if json_summary and (out is None or str(out) == "-"):
         raise typer.BadParameter("--json prints the summary on stdout, so the records need --out.", param_hint="--json / --out")
     began = time.monotonic()
-    kind = detect_input(input_path) if input_format is InputFormat.auto else input_format.value
+    kind: InputKind = detect_input(input_path) if input_format is InputFormat.auto else input_format.value
     stats = DocumentStats()
-    sources = list(iter_sources(input_path, kind, stats))  # type: ignore[arg-type]
+    sources = list(iter_sources(input_path, kind, stats))
     extract = load_extractor(extractor)
     failures: list[Failure] = []
     counts = {"entities": 0, "quotes": 0, "events": 0}

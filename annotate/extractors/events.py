@@ -51,19 +51,22 @@ class EventLexicon:
     window: int
 
 
+def _words(phrase: str) -> str:
+    return r"\s+".join(re.escape(w) for w in phrase.split())
+
+
 def _entry_pattern(entry: str) -> tuple[re.Pattern[str], int]:
     """`prisoner [exchange]` -> a regex whose group `t` is the trigger."""
     if "[" not in entry:
         entry = f"[{entry}]"
     before, rest = entry.split("[", 1)
     trigger, after = rest.split("]", 1)
-    words = lambda s: r"\s+".join(re.escape(w) for w in s.split())  # noqa: E731
     pattern = ""
     if before.strip():
-        pattern += words(before) + r"\s+"
-    pattern += f"(?P<t>{words(trigger)})"
+        pattern += _words(before) + r"\s+"
+    pattern += f"(?P<t>{_words(trigger)})"
     if after.strip():
-        pattern += r"\s+" + words(after)
+        pattern += r"\s+" + _words(after)
     return re.compile(rf"(?<![\w-]){pattern}(?![\w-])", re.IGNORECASE), len(entry)
 
 
