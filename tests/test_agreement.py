@@ -288,3 +288,16 @@ def test_cli_agree_adds_the_heat_map_to_a_score_report(tmp_path: Path) -> None:
     broken.write_text("not html", encoding="utf-8")
     result = runner.invoke(app, ["agree", str(rows), "--add-to-report", str(broken)])
     assert result.exit_code == 1 and "</body>" in result.stderr
+
+
+def test_score_report_hook_takes_the_agreement_section(tmp_path: Path) -> None:
+    from annotate.metrics.agreement import agreement_html
+    from annotate.reports.html import render_html
+
+    gold = write_rows(tmp_path / "gold.jsonl", [HAND[0]])
+    pred = write_rows(tmp_path / "pred.jsonl", [HAND[1]])
+    scored = runner.invoke(app, ["score", str(gold), str(pred), "--task", "entities", "--json"])
+    assert scored.exit_code == 0, scored.output
+    page = render_html(json.loads(scored.stdout), extra_sections=[agreement_html(agreement(HAND, task="entities"))])
+    assert page.index("annotate score") < page.index('<section class="agreement">') < page.index("</body>")
+    assert page.count("<svg") >= 2

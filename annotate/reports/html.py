@@ -83,8 +83,11 @@ def highlight(context: str, gold_at: Any, pred_at: Any) -> str:
     return "".join(out)
 
 
-def render_html(document: dict[str, Any], *, errors: Sequence[Any] = ()) -> str:
-    """The whole page as a string."""
+def render_html(document: dict[str, Any], *, errors: Sequence[Any] = (), extra_sections: Sequence[str] = ()) -> str:
+    """The whole page as a string.
+
+    `extra_sections`: HTML fragments appended at the end of the page (hook for other modules, see below).
+    """
     m = document["manifest"]
     body = [
         f"<h1>annotate score: {escape(m['task'])}</h1>",
@@ -134,6 +137,10 @@ def render_html(document: dict[str, Any], *, errors: Sequence[Any] = ()) -> str:
                 f'<div class="err"><span class="kind">{escape(e.kind.replace("_", " "))}</span> {escape(e.doc)} · '
                 f"gold {gold} · pred {pred}<br>{highlight(e.context, e.gold_at, e.pred_at)}</div>"
             )
+    # -- hook (agreement, issue 6; not the scorer's code): sections from other modules, e.g. the annotator
+    # heat maps of annotate.metrics.agreement.agreement_html(report), appended as given. ----------------
+    body.extend(extra_sections)
+    # -- end of hook ----------------------------------------------------------------------------------
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>annotate score</title>"
         f"<style>{STYLE}</style></head><body>" + "\n".join(body) + "</body></html>\n"
