@@ -305,7 +305,9 @@ def chunk_flags(
     return start, end
 
 
-def encode(spans: SpanArrays, n_tokens: int, scheme: SchemeTag) -> tuple[IntArray, IntArray]:
+def encode(
+    spans: SpanArrays, n_tokens: int, scheme: SchemeTag, *, sentence_start: npt.NDArray[np.bool_] | None = None
+) -> tuple[IntArray, IntArray]:
     """Prefix and type codes that `scheme` writes for `spans` (labels are `TagTable` type codes).
 
     Spans are token offsets into one sequence; adjacency of same-type chunks decides IOB1's B-
@@ -325,6 +327,8 @@ def encode(spans: SpanArrays, n_tokens: int, scheme: SchemeTag) -> tuple[IntArra
     s, e, t = s[order], e[order], t[order]
     follows_same = np.zeros(s.shape[0], dtype=bool)  # chunk k starts right where chunk k-1 (same type) ends
     follows_same[1:] = (s[1:] == e[:-1]) & (t[1:] == t[:-1])
+    if sentence_start is not None:
+        follows_same &= ~sentence_start[s]
     single = e - s == 1
     if scheme == "IOB2":
         prefix[s] = B
@@ -346,7 +350,7 @@ def encode(spans: SpanArrays, n_tokens: int, scheme: SchemeTag) -> tuple[IntArra
 def _malformed(conll: ConllFile, codes: IntArray, spans: SpanArrays) -> tuple[Counter[str], tuple[int, ...]]:
     """Tags that differ from what the scheme writes for the decoded chunks, counted by kind."""
     table = conll.table
-    prefix, kind = encode(spans, codes.shape[0], conll.scheme)
+    prefix, kind = encode(spans, codes.shape[0], conll.scheme, sentence_start=conll.sentence_start)
     have_p, have_t = table.prefix[codes], table.type[codes]
     known = table.known[codes]
     wrong = (have_p != prefix) | (have_t != kind) | ~known
