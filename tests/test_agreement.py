@@ -247,18 +247,34 @@ def test_cli_agree_table_html_and_gold(tmp_path: Path) -> None:
     assert "<svg" in html.read_text(encoding="utf-8")
 
 
-def test_cli_agree_on_a_label_studio_export(tmp_path: Path) -> None:
-    def region(rid: str, start: int, end: int, label: str) -> dict[str, Any]:
-        return {"id": rid, "from_name": "entity", "to_name": "text", "type": "labels",
-                "value": {"start": start, "end": end, "text": T1[start:end], "labels": [label]}}
+def _region(rid: str, start: int, end: int, label: str) -> dict[str, Any]:
+    return {"id": rid, "from_name": "entity", "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": end, "text": T1[start:end], "labels": [label]}}
 
-    export = [{"id": 1, "data": {"text": T1, "doc_id": "d1"}, "annotations": [
-        {"id": 10, "completed_by": {"id": 1, "email": "ann@x"}, "result": [region("r1", 0, 8, "PERSON")]},
-        {"id": 11, "completed_by": {"id": 2, "email": "bob@x"}, "result": [region("r2", 0, 8, "PERSON"), region("r3", 20, 24, "GPE")]},
-    ], "predictions": [{"id": 3, "model_version": "baseline", "result": [region("p1", 0, 3, "PERSON")]}]}]
+
+EXPORT = [{"id": 1, "data": {"text": T1, "doc_id": "d1"}, "annotations": [
+    {"id": 10, "completed_by": {"id": 1, "email": "ann@x"}, "result": [_region("r1", 0, 8, "PERSON")]},
+    {"id": 11, "completed_by": {"id": 2, "email": "bob@x"}, "result": [_region("r2", 0, 8, "PERSON"), _region("r3", 20, 24, "GPE")]},
+], "predictions": [{"id": 3, "model_version": "baseline", "result": [_region("p1", 0, 3, "PERSON")]}]}]
+
+
+def test_cli_agree_on_a_label_studio_export(tmp_path: Path) -> None:
     path = tmp_path / "export.json"
-    path.write_text(json.dumps(export), encoding="utf-8")
+    path.write_text(json.dumps(EXPORT), encoding="utf-8")
     result = runner.invoke(app, ["agree", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["annotators"] == ["ann@x", "bob@x"]  # the prediction is not an annotator
+    # 1 match, 1 + 2 spans: F1 = 2/3
+    assert round(document["pairs"][0]["strict"]["overall"]["f1"], 4) == round(2 / 3, 4)
+
+
+def test_cli_agree_on_a_dataset_converted_with_all_annotations(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(EXPORT), encoding="utf-8")
+    converted = runner.invoke(app, ["convert", str(path), "--out", str(tmp_path / "all"), "--all-annotations", "--quiet"])
+    assert converted.exit_code == 0, converted.output
+    result = runner.invoke(app, ["agree", str(tmp_path / "all"), "--json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["annotators"] == ["ann@x", "bob@x"]
@@ -301,3 +317,27 @@ def test_score_report_hook_takes_the_agreement_section(tmp_path: Path) -> None:
     page = render_html(json.loads(scored.stdout), extra_sections=[agreement_html(agreement(HAND, task="entities"))])
     assert page.index("annotate score") < page.index('<section class="agreement">') < page.index("</body>")
     assert page.count("<svg") >= 2
+
+
+def test_cli_agree_and_disagreements_on_events(tmp_path: Path) -> None:
+    text = "Putin met Trump in Paris ."
+    trigger = {"type": "Contact.Meet", "trigger": {"start": 6, "end": 9, "text": "met"}}
+
+    def arg(start: int, end: int, role: str) -> dict[str, Any]:
+        return {"start": start, "end": end, "text": text[start:end], "role": role}
+
+    a = {"id": "e", "text": text, "annotator": "a", "entities": [], "quotes": [],
+         "events": [{**trigger, "arguments": [arg(0, 5, "Participant"), arg(19, 24, "Place")]}]}
+    b = {**a, "annotator": "b", "events": [{**trigger, "arguments": [arg(0, 5, "Participant"), arg(19, 24, "Time")]}]}
+    rows = write_rows(tmp_path / "rows.jsonl", [a, b])
+    result = runner.invoke(app, ["agree", str(rows), "--task", "events", "--json"])
+    assert result.exit_code == 0, result.output
+    pair = json.loads(result.stdout)["pairs"][0]
+    # Spans: a {met/Contact.Meet, Putin/Participant, Paris/Place}, b {..., Paris/Time}: 2 of 3 match -> 4/6
+    assert round(pair["strict"]["overall"]["f1"], 4) == 0.6667 and pair["strict"]["per_label"]["Time"]["f1"] == 0.0
+    out = tmp_path / "d.jsonl"
+    result = runner.invoke(app, ["disagreements", str(rows), "--task", "events", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [(i["layer"], i["kinds"], i["text"]) for i in line["items"]] == [("argument", ["role"], "Paris")]
+    assert line["items"][0]["anchor"] == {"start": 6, "end": 9, "label": "Contact.Meet"}
