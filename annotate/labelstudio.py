@@ -345,7 +345,9 @@ class LabelStudioClient:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise LabelStudioUnavailable(f"Label Studio at {self.connection.url} did not come back within {timeout:.0f}s; {START_HINT}.")
+                raise LabelStudioUnavailable(
+                    f"Label Studio is not reachable at {self.connection.url} (gone, and not back within {timeout:.0f}s); {START_HINT}."
+                )
             self._sleep(1.0)
 
     def project_url(self, project_id: int) -> str:

@@ -164,7 +164,7 @@ def push_tasks(
                 if attempts > 3:
                     raise
                 # The batch may or may not have landed: wait for the server, re-read, send the rest.
-                client.wait_until_reachable(timeout=60)
+                client.wait_until_reachable(timeout=30)
                 existing = client.existing_doc_ids(project.id)
                 batch[:] = [task for task in batch if str(task["data"]["doc_id"]) not in existing]
                 continue
@@ -175,15 +175,21 @@ def push_tasks(
                 on_batch(len(batch))
             batch.clear()
 
-    for _, task in iter_tasks(tasks_path):
-        doc_id = str(task["data"]["doc_id"])
-        if doc_id in existing or doc_id in sent:
-            continue
-        sent.add(doc_id)
-        batch.append(task)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+    try:
+        for _, task in iter_tasks(tasks_path):
+            doc_id = str(task["data"]["doc_id"])
+            if doc_id in existing or doc_id in sent:
+                continue
+            sent.add(doc_id)
+            batch.append(task)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+    except LabelStudioUnavailable as exc:
+        raise LabelStudioUnavailable(
+            f"{exc.message} The push stopped after importing {imported} of {to_import} task(s); "
+            "run the same push again to finish it (nothing is imported twice)."
+        ) from None
     final = client.get_project(project.id)
     return PushResult(
         project_id=project.id,

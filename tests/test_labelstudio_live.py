@@ -226,7 +226,7 @@ def test_push_interrupted_by_a_dead_server_is_finished_by_pushing_again(
             push.kill()
     subprocess.run([str(ROOT / "scripts" / "labelstudio"), "start"], check=True, cwd=ROOT, timeout=600)
     assert push.returncode == 1, err
-    assert "not reachable" in err and "scripts/labelstudio start" in err
+    assert "not reachable" in err and "scripts/labelstudio start" in err and "run the same push again" in err
     partial = labelstudio.find_project(labelstudio_title)
     assert partial is not None and 300 <= partial.task_number < distinct
     again = run_cli(*args[3:], "--json")
