@@ -40,8 +40,11 @@ def test_predict_on_the_seed_corpus(tmp_path: Path) -> None:
 def test_predict_json_summary_from_tasks_and_records(tmp_path: Path) -> None:
     tasks = tmp_path / "t.jsonl"
     assert run("tasks", str(SEED_FOLDER), "--out", str(tasks), "-q").exit_code == 0
-    for source, kind in ((tasks, "tasks"), (GOLD, "records")):
-        out = tmp_path / f"{kind}.jsonl"
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    (dataset / "records.jsonl").write_text(GOLD.read_text(encoding="utf-8"), encoding="utf-8")
+    for source, kind in ((tasks, "tasks"), (GOLD, "records"), (dataset, "records")):
+        out = tmp_path / f"{source.name}.pred.jsonl"
         result = run("predict", str(source), "-e", "baseline-quotes", "-o", str(out), "--json")
         assert result.exit_code == 0, result.output
         summary = json.loads(result.stdout)
