@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -432,8 +434,6 @@ def _prepare_out_dir(out_dir: Path, split_names: Sequence[str]) -> None:
     for path in stale:
         if path.is_file():
             path.unlink()
-    import shutil
-
     for name in names:
         if (out_dir / name / "dataset_info.json").is_file() or (out_dir / name / "state.json").is_file():
             shutil.rmtree(out_dir / name)
@@ -467,7 +467,7 @@ def convert_export(
         InputError, ConversionError: a malformed export (file and task named), or accounting that
             does not add up.
     """
-    from annotate.dataset import DatasetRowBuilder, build_dataset_dict, write_card
+    from annotate.dataset import DatasetRowBuilder, SplitWriter, build_dataset_dict, write_card
 
     schema_obj = load_schema(schema)
     splits = parse_split(split)
@@ -482,6 +482,9 @@ def convert_export(
     stats = ConversionStats()
     rows = DatasetRowBuilder(schema_obj)
     writers = _Writers(out)
+    build = out / f".build-{uuid.uuid4().hex}"
+    build.mkdir()
+    split_writers = {name: SplitWriter(out / f"{name}.jsonl", build / f"{name}.arrow", schema_obj) for name, _ in splits}
     labels: dict[str, Counter[str]] = {"entities": Counter(), "quote_kinds": Counter(), "events": Counter(), "roles": Counter()}
     annotators: Counter[str] = Counter()
     split_rows: Counter[str] = Counter({name: 0 for name, _ in splits})
@@ -497,34 +500,35 @@ def convert_export(
             if output.destination != "records":
                 continue
             name = split_of(output.split_key, splits)
-            writers.write(f"{name}.jsonl", rows.row(record))
+            split_writers[name].add(rows.row(record))
             split_rows[name] += 1
             annotators[str(record.get("annotator"))] += 1
             labels["entities"].update(e["label"] for e in record["entities"])
             labels["quote_kinds"].update(str(q["kind"]) for q in record["quotes"])
             labels["events"].update(e["type"] for e in record["events"])
             labels["roles"].update(a["role"] for e in record["events"] for a in e["arguments"])
+        for writer in split_writers.values():
+            writer.close()
+        stats.check()
+        files = dict(writers.lines)
+        files.update({f"{name}.jsonl": writer.rows for name, writer in split_writers.items()})
+        expected_rejects = sum(sum(c.values()) for c in stats.rejects.values())
+        if files.get("records.jsonl", 0) != stats.annotations_out["records"] or files.get("rejects.jsonl", 0) != expected_rejects:
+            raise ConversionError(
+                f"{out}: wrote {files.get('records.jsonl', 0)} records and {files.get('rejects.jsonl', 0)} rejects but counted "
+                f"{stats.annotations_out['records']} and {expected_rejects}; this is a bug in annotate, please report it."
+            )
+        for name in ("records.jsonl", "rejects.jsonl"):
+            if name not in files:
+                (out / name).touch()
+                files[name] = 0
+        writers.close()
+        build_dataset_dict(out, {name: w.arrow_path for name, w in split_writers.items()}, schema_obj)
     finally:
         writers.close()
-    stats.check()
-    files = dict(writers.lines)
-    expected_rejects = sum(sum(c.values()) for c in stats.rejects.values())
-    if files.get("records.jsonl", 0) != stats.annotations_out["records"] or files.get("rejects.jsonl", 0) != expected_rejects:
-        raise ConversionError(
-            f"{out}: wrote {files.get('records.jsonl', 0)} records and {files.get('rejects.jsonl', 0)} rejects but counted "
-            f"{stats.annotations_out['records']} and {expected_rejects}; this is a bug in annotate, please report it."
-        )
-    for name, _ in splits:  # every declared split exists, even when empty
-        if not (out / f"{name}.jsonl").exists():
-            (out / f"{name}.jsonl").touch()
-            files[f"{name}.jsonl"] = 0
-    if "rejects.jsonl" not in files:
-        (out / "rejects.jsonl").touch()
-        files["rejects.jsonl"] = 0
-    if "records.jsonl" not in files:
-        (out / "records.jsonl").touch()
-        files["records.jsonl"] = 0
-    build_dataset_dict(out, [name for name, _ in splits], schema_obj)
+        for writer in split_writers.values():
+            writer.abort()
+        shutil.rmtree(build, ignore_errors=True)
     summary = ConversionSummary(
         export=str(export),
         out_dir=str(out),

@@ -17,8 +17,6 @@ The alignment rule (`DatasetRowBuilder.row`):
 from __future__ import annotations
 
 import json
-import shutil
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -137,44 +135,98 @@ def row_bio_spans(row: dict[str, Any]) -> list[Span]:
     return bio_to_spans(row["ner_tags"], tokens)
 
 
-def _rows(path: str) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as stream:
-        for line in stream:
-            if line.strip():
-                yield json.loads(line)
+class _Encoder:
+    """Label names → `ClassLabel` ids for one schema (what `Features.encode_example` does, without its per-row walk)."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.entity = {name: i for i, name in enumerate(schema.entity_labels)}
+        self.type = {e.name: i for i, e in enumerate(schema.event_types)}
+        self.role = {name: i for i, name in enumerate(schema.roles)}
+        self.tag = {name: i for i, name in enumerate(ner_tag_names(schema))}
+
+    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return {
+                **row,
+                "entities": [{**e, "label": self.entity[e["label"]]} for e in row["entities"]],
+                "events": [{**e, "type": self.type[e["type"]],
+                            "arguments": [{**a, "role": self.role[a["role"]]} for a in e["arguments"]]} for e in row["events"]],
+                "ner_tags": [self.tag[t] for t in row["ner_tags"]],
+                "bio_conflicts": [{**c, "label": self.entity[c["label"]],
+                                   "overlaps": {**c["overlaps"], "label": self.entity[c["overlaps"]["label"]]}}
+                                  for c in row["bio_conflicts"]],
+            }
+        except KeyError as exc:
+            raise ConversionError(f"record {row.get('id')!r}: label {exc.args[0]!r} is not in the schema's features.") from None
 
 
-def build_dataset_dict(out_dir: Path, split_names: Sequence[str], schema: Schema) -> DatasetDict:
-    """Build the `DatasetDict` from `out_dir/<split>.jsonl` rows and `save_to_disk(out_dir)`.
+class SplitWriter:
+    """Streams the rows of one split: a JSONL file (labels as names) and an Arrow shard (ids).
 
-    Each split is built with `Dataset.from_generator` in a cache folder of its own and a fresh
-    fingerprint, so a re-pulled export never comes back stale from an old cache
-    (huggingface/datasets#7448); the cache is removed once the dataset is saved.
+    Rows are encoded and written in batches of `batch_size`, so memory stays flat; the Arrow
+    stream file has the declared features in its schema metadata (`Features.arrow_schema`).
     """
-    from datasets import Dataset, DatasetDict, disable_progress_bars, enable_progress_bars
+
+    def __init__(self, jsonl_path: Path, arrow_path: Path, schema: Schema, *, batch_size: int = 1000) -> None:
+        import pyarrow as pa
+
+        self.jsonl_path, self.arrow_path = jsonl_path, arrow_path
+        self.encode = _Encoder(schema)
+        self.schema = features_for(schema).arrow_schema
+        self.batch_size = batch_size
+        self.batch: list[dict[str, Any]] = []
+        self.rows = 0
+        self.jsonl = jsonl_path.open("w", encoding="utf-8", newline="\n")
+        self.writer = pa.ipc.new_stream(str(arrow_path), self.schema)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.batch.append(self.encode(row))
+        self.rows += 1
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if self.batch:
+            self.writer.write_table(pa.Table.from_pylist(self.batch, schema=self.schema))
+            self.batch = []
+
+    def close(self) -> None:
+        """Write what is left and close both files (once)."""
+        if not self.jsonl.closed:
+            self.flush()
+            self.writer.close()
+            self.jsonl.close()
+
+    def abort(self) -> None:
+        """Close both files without writing the pending batch (after an error)."""
+        if not self.jsonl.closed:
+            self.jsonl.close()
+            self.writer.close()
+
+
+def build_dataset_dict(out_dir: Path, shards: dict[str, Path], schema: Schema) -> DatasetDict:
+    """Make the `DatasetDict` from one Arrow shard per split and `save_to_disk(out_dir)`.
+
+    The shards were written by `SplitWriter` for this conversion only; nothing goes through a
+    `datasets` cache, so a re-pulled export can never come back stale from one
+    (the `from_generator` trap, huggingface/datasets#7448).
+    """
+    from datasets import Dataset, DatasetDict, DatasetInfo, disable_progress_bars, enable_progress_bars
     from datasets.utils.logging import is_progress_bar_enabled
 
     features = features_for(schema)
-    build = uuid.uuid4().hex
-    cache = out_dir / f".cache-{build}"
     bars = is_progress_bar_enabled()
     disable_progress_bars()
     try:
-        parts = {}
-        for name in split_names:
-            path = out_dir / f"{name}.jsonl"
-            if path.stat().st_size == 0:
-                parts[name] = Dataset.from_dict({key: [] for key in features}, features=features, split=name)  # type: ignore[arg-type]
-            else:
-                parts[name] = Dataset.from_generator(
-                    _rows, features=features, gen_kwargs={"path": str(path)}, cache_dir=str(cache),
-                    fingerprint=f"{build}-{name}", split=name,  # type: ignore[arg-type]
-                )
+        parts = {name: Dataset.from_file(str(path), info=DatasetInfo(features=features), split=name)  # type: ignore[arg-type]
+                 for name, path in shards.items()}
         dataset = DatasetDict(parts)
         # an empty split needs one (empty) shard, else load_from_disk finds no data file
         dataset.save_to_disk(str(out_dir), num_shards={name: 1 for name, part in parts.items() if len(part) == 0} or None)
     finally:
-        shutil.rmtree(cache, ignore_errors=True)
         if bars:
             enable_progress_bars()
     return dataset

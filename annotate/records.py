@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 from annotate.errors import ConversionError, SpanError, shorten
@@ -226,6 +227,12 @@ def _number_or_none(value: Any) -> float | None:
     return float(value)
 
 
+@lru_cache(maxsize=4)
+def _utf16_index(text: str) -> Utf16Index:
+    """The UTF-16 index of a task's text, shared by its annotations (ASCII: nothing to index)."""
+    return Utf16Index(()) if text.isascii() else Utf16Index.of(text)
+
+
 class _Builder:
     """Turns the result items of one annotation into a record; collects rejects and counts."""
 
@@ -307,7 +314,7 @@ class _Builder:
     @property
     def index(self) -> Utf16Index:
         if self._index is None:
-            self._index = Utf16Index.of(self.text)
+            self._index = _utf16_index(self.text)
         return self._index
 
     def place_regions(self) -> None:
