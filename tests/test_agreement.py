@@ -208,6 +208,27 @@ def test_human_ceiling_against_gold() -> None:
     # b against gold (= a): strict P = 3/6, R = 3/6 -> F1 0.5
     assert rows["b"].precision == 0.5 and rows["b"].f1 == 0.5
     assert rows["c"].tasks == 0 and rows["c"].f1 is None
+    # partial (SemEval 9.1): b's "Bob" partially matches "Bob Hill" (half credit), "Kyiv" ORG/GPE is correct
+    # by offsets only under partial: correct 4 (Ann, Putin, Paris, Kyiv), partial 1, spurious 1 (Monday),
+    # missed 1 (Trump): P = R = (4 + 0.5) / 6 = 0.75
+    assert rows["b"].other_f1["partial"] == 0.75 and rows["b"].measure == "strict"
+
+
+def test_human_ceiling_for_quotes_and_events() -> None:
+    text = 'Ann said "yes" in Kyiv.'
+    quote = {"start": 9, "end": 14, "text": text[9:14], "kind": "direct", "speaker": {"start": 0, "end": 3, "text": "Ann"},
+             "cue": {"start": 4, "end": 8, "text": "said"}}
+    event = {"type": "Contact.Statement", "trigger": {"start": 4, "end": 8, "text": "said"},
+             "arguments": [{"start": 0, "end": 3, "text": "Ann", "role": "Speaker"}, {"start": 18, "end": 22, "text": "Kyiv", "role": "Place"}]}
+    gold = [{"id": "q", "text": text, "entities": [], "quotes": [quote], "events": [event]}]
+    a = {**gold[0], "annotator": "a"}
+    b = {**gold[0], "annotator": "b", "quotes": [], "events": [{**event, "arguments": event["arguments"][:1]}]}
+    annotations = group_annotations([a, b])
+    quotes = {r.annotator: r for r in human_ceiling(annotations, gold, task="quotes")}
+    assert quotes["a"].f1 == 1.0 and quotes["b"].recall == 0.0 and quotes["a"].measure == "content_overlap"
+    events = {r.annotator: r for r in human_ceiling(annotations, gold, task="events")}
+    # b: 1 of 2 gold arguments, no spurious -> P = 1, R = 1/2, F1 = 2/3
+    assert events["a"].f1 == 1.0 and round(events["b"].f1, 4) == 0.6667
 
 
 def test_heatmap_svg() -> None:

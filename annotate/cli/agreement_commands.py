@@ -90,7 +90,7 @@ def _f(value: float | None) -> str:
 def agree(
     input: Path = typer.Argument(..., help=INPUT_HELP),
     task: TaskChoice = typer.Option(TaskChoice.entities, "--task", help="What to compare: entities, quotes (content, speaker, cue) or events (triggers, argument roles)."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Adjudicated gold records (JSONL, dataset folder or export): score each annotator against it (the human ceiling, entities)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Adjudicated gold records (JSONL, dataset folder or export): score each annotator against it with the scorer (the human ceiling)."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write a page with the annotator x annotator heat maps here."),
     add_to_report: Optional[Path] = typer.Option(None, "--add-to-report", help="Add the heat maps as a section to this HTML report of `annotate score --html` (replacing one added before)."),
     labels: bool = typer.Option(False, "--labels", help="Also print, for every pair, the per-label F1 and kappa."),
@@ -131,10 +131,8 @@ def agree(
     if gold is not None:
         from annotate.recordio import read_records
 
-        if task is not TaskChoice.entities:
-            raise typer.BadParameter("the human ceiling scores entities; use --task entities with --gold.", param_hint="--gold / --task")
         gold_rows, _ = read_annotation_rows(gold, schema=schema) if _is_export(gold) else (list(read_records(gold)), {})
-        ceiling = human_ceiling(annotations, _gold_only(gold_rows))
+        ceiling = human_ceiling(annotations, _gold_only(gold_rows), task=task.value)
     if html is not None:
         with open_output(html) as stream:
             stream.write(agreement_page(report, title=f"Annotator agreement: {input.name}"))
@@ -238,11 +236,14 @@ def _print_tables(report: Any, ceiling: Any, *, labels: bool) -> None:
         console.print("No shared task (no pairwise figures): " + ", ".join(report.annotators_without_shared_tasks))
 
     if ceiling is not None:
-        human = Table(title="Human ceiling: each annotator against the adjudicated gold (strict, scorer's entity scoring)")
-        for column in ("annotator", "tasks", "precision", "recall", "F1", "partial F1"):
+        others = list(dict.fromkeys(m for row in ceiling for m in row.other_f1))
+        main = ceiling[0].measure if ceiling else ""
+        human = Table(title=f"Human ceiling: each annotator against the adjudicated gold ({main}, the scorer's measures)")
+        for column in ("annotator", "tasks", "precision", "recall", "F1", *(f"{m} F1" for m in others)):
             human.add_column(column, justify="left" if column == "annotator" else "right")
         for row in ceiling:
-            human.add_row(row.annotator, str(row.tasks), _f(row.precision), _f(row.recall), _f(row.f1), _f(row.partial_f1))
+            human.add_row(row.annotator, str(row.tasks), _f(row.precision), _f(row.recall), _f(row.f1),
+                          *(_f(row.other_f1.get(m)) for m in others))
         console.print(human)
 
 
