@@ -263,6 +263,14 @@ def adjudicate_project(
         review = client.create_project(into, project.label_config,
                                        description=f"Adjudication of project {project.id} ({project.title}): "
                                        "each task shows every annotator's version and the majority proposal.")
+    else:
+        from annotate.labelstudio import normalize_config
+
+        if normalize_config(review.label_config) != normalize_config(project.label_config):
+            raise AdjudicationError(
+                f"The review project {review.title!r} (id {review.id}) has another label config than project "
+                f"{project.title!r} (id {project.id}); give --into a new title, or set the same config on it."
+            )
     existing = set() if created else client.existing_doc_ids(review.id)
     result = AdjudicationResult(project.id, project.title, review.id, review.title, client.project_url(review.id), created, schema_name)
 

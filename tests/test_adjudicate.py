@@ -192,3 +192,8 @@ def test_adjudication_round_trip(labelstudio: Any, labelstudio_project: Any, lab
     # a: Bob Hill, Ann right, Kyiv GPE wrong -> P = R = 2/3; b: Ann, Kyiv ORG right, Bob wrong -> 2/3.
     assert round(ceiling["annotator-a@example.org"]["f1"], 4) == round(ceiling["annotator-b@example.org"]["f1"], 4) == 0.6667
     assert ceiling["annotator-a@example.org"]["tasks"] == 1
+
+    # A review project with another label config is refused, not mixed.
+    other_config = labelstudio_project("entities")
+    refused = runner.invoke(app, ["adjudicate", "--project", str(source.id), "--into", other_config.title])
+    assert refused.exit_code == 1 and "another label config" in refused.stderr

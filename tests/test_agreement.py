@@ -362,3 +362,10 @@ def test_cli_agree_and_disagreements_on_events(tmp_path: Path) -> None:
     (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [(i["layer"], i["kinds"], i["text"]) for i in line["items"]] == [("argument", ["role"], "Paris")]
     assert line["items"][0]["anchor"] == {"start": 6, "end": 9, "label": "Contact.Meet"}
+
+
+def test_cli_agree_says_when_no_task_has_two_annotators(tmp_path: Path) -> None:
+    rows = write_rows(tmp_path / "gold-only.jsonl", [HAND[0], HAND[4]])
+    result = runner.invoke(app, ["agree", str(rows)])
+    assert result.exit_code == 0, result.output
+    assert "--all-annotations" in result.stderr

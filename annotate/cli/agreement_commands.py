@@ -76,6 +76,9 @@ def _report_input(where: Path, rows: int, rejected: dict[str, int], report: Any,
                      + f" (run `annotate convert {where} --all-annotations` for the reasons)")
     if report.duplicates:
         notes.append(f"{len(report.duplicates)} earlier annotation(s) by the same annotator of the same task ignored, the last kept")
+    if report.documents and report.alpha.tasks == 0:
+        notes.append("no task has two or more annotators, so there is nothing to compare; if INPUT was converted without "
+                     "--all-annotations (one gold row per task), convert the export again with it, or give the export itself")
     if report.not_human:
         notes.append("left out, not human annotations: " + ", ".join(f"{n} {k}(s)" for k, n in sorted(report.not_human.items())))
     for note in notes:
