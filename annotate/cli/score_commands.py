@@ -223,7 +223,7 @@ def compare(
         "—" if result.p_bootstrap is None else f"{result.p_bootstrap:.4f}",
         "—" if result.p_randomization is None else f"{result.p_randomization:.4f}",
     )
-    Console().print(table)
+    Console(width=None if Console().is_terminal else 140).print(table)
     say(f"compare: {bootstrap} bootstrap replicates, {trials} randomization trials, seed {seed}", quiet=quiet)
 
 

@@ -1,0 +1,210 @@
+"""`annotate score` and `annotate compare` through the CLI runner: outputs, schema, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annotate.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "schemas" / "score.schema.json").read_text(encoding="utf-8"))
+runner = CliRunner()
+
+CONLL = """-DOCSTART- O O
+
+Kori B-PER B-PER
+Schulman I-PER I-PER
+wrote O O
+in O O
+New B-LOC B-ORG
+York I-LOC I-ORG
+. O O
+
+Obama B-PER B-PER
+met O O
+Merkel B-PER O
+in O I-LOC
+Berlin B-LOC B-LOC
+. O O
+"""
+
+TEXT = "Obama met Merkel in Berlin. \u201cWe agree,\u201d said Merkel."
+GOLD = {
+    "id": "d1",
+    "text": TEXT,
+    "entities": [
+        {"start": 0, "end": 5, "label": "PER", "text": "Obama"},
+        {"start": 10, "end": 16, "label": "PER", "text": "Merkel"},
+        {"start": 20, "end": 26, "label": "LOC", "text": "Berlin"},
+    ],
+    "quotes": [{"start": 28, "end": 38, "text": "\u201cWe agree,", "kind": "direct",
+                "speaker": {"start": 45, "end": 51, "text": "Merkel"}, "cue": {"start": 40, "end": 44, "text": "said"}}],
+    "events": [{"type": "Contact.Meet", "trigger": {"start": 6, "end": 9, "text": "met"},
+                "arguments": [{"role": "Place", "start": 20, "end": 26, "text": "Berlin"},
+                              {"role": "Entity", "start": 0, "end": 5, "text": "Obama"}]}],
+}
+PRED = {
+    "id": "d1",
+    "entities": [
+        {"start": 0, "end": 5, "label": "PER", "text": "Obama"},
+        {"start": 20, "end": 26, "label": "ORG", "text": "Berlin"},
+    ],
+    "quotes": [{"start": 29, "end": 38, "text": "We agree,", "kind": "direct",
+                "speaker": {"start": 45, "end": 51, "text": "Merkel"}, "cue": None}],
+    "events": [{"type": "Contact.Meet", "trigger": {"start": 6, "end": 9, "text": "met"},
+                "arguments": [{"role": "Place", "start": 20, "end": 26, "text": "Berlin"}]}],
+}
+
+
+def validate(document: dict) -> None:
+    import jsonschema
+
+    jsonschema.validate(document, SCHEMA)
+
+
+@pytest.fixture()
+def conll(tmp_path: Path) -> Path:
+    path = tmp_path / "ner.conll"
+    path.write_text(CONLL, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def records(tmp_path: Path) -> tuple[Path, Path]:
+    gold, pred = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold.write_text(json.dumps(GOLD) + "\n" + json.dumps({"id": "d2", "text": "Nothing here."}) + "\n", encoding="utf-8")
+    pred.write_text(json.dumps(PRED) + "\n" + json.dumps({"id": "zzz", "entities": []}) + "\n", encoding="utf-8")
+    return gold, pred
+
+
+def test_score_conll_json_validates_and_has_manifest(conll: Path) -> None:
+    result = runner.invoke(app, ["score", "--conll", str(conll), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    validate(doc)
+    assert list(doc)[0] == "manifest"
+    m = doc["manifest"]
+    assert m["gold"]["sha256"] == hashlib.sha256(conll.read_bytes()).hexdigest()
+    assert (m["scheme"], m["documents"], m["unit"], m["seed"]) == ("IOB2", 1, "document", 0)
+    strict = doc["entities"]["strict"]["micro"]
+    # gold: Kori Schulman PER, New York LOC, Obama PER, Merkel PER, Berlin LOC = 5 chunks
+    # pred: Kori Schulman PER, New York ORG, Obama PER, "in" LOC (I- after O), Berlin LOC = 5 chunks
+    # strict correct: Kori Schulman, Obama, Berlin = 3 -> P = R = F1 = 3/5
+    assert (strict["correct"], strict["actual"], strict["possible"]) == (3, 5, 5)
+    assert strict["f1"] == pytest.approx(0.6)
+    assert doc["inputs"]["malformed"]["pred"] == {"I- after O": 1}
+
+
+def test_score_conll_terminal_markdown_errors_and_html(conll: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["score", "--conll", str(conll), "--errors", "5"])
+    assert result.exit_code == 0, result.output
+    assert "strict" in result.stdout and "I- after O" in result.stdout and "false_negative" in result.stdout
+    md = runner.invoke(app, ["score", "--conll", str(conll), "--markdown"])
+    assert md.stdout.count("| strict |") == 1 and "|---|" in md.stdout
+    page = tmp_path / "report.html"
+    html_run = runner.invoke(app, ["score", "--conll", str(conll), "--html", str(page), "--quiet"])
+    assert html_run.exit_code == 0, html_run.output
+    text = page.read_text(encoding="utf-8")
+    assert "<svg" in text and 'class="g"' in text and 'class="p"' in text
+    assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in text and "<script" not in text
+
+
+def test_wrong_column_count_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.conll"
+    path.write_text("a O O\nb O O\nc O\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", "--conll", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:3: 2 columns" in result.stderr
+
+
+def test_fail_under_exits_3(conll: Path) -> None:
+    assert runner.invoke(app, ["score", "--conll", str(conll), "--fail-under", "0.5", "--quiet"]).exit_code == 0
+    result = runner.invoke(app, ["score", "--conll", str(conll), "--fail-under", "0.7"])
+    assert result.exit_code == 3
+    assert "below --fail-under 0.7" in result.stderr
+
+
+def test_bootstrap_is_deterministic(conll: Path) -> None:
+    args = ["score", "--conll", str(conll), "--json", "--bootstrap", "200", "--seed", "3"]
+    first, second = (json.loads(runner.invoke(app, args).stdout) for _ in range(2))
+    assert first["entities"]["strict"]["micro"]["f1_ci"] == second["entities"]["strict"]["micro"]["f1_ci"]
+    validate(first)
+
+
+@pytest.mark.parametrize("task", ["entities", "quotes", "events"])
+def test_score_records_every_task(records: tuple[Path, Path], task: str) -> None:
+    gold, pred = records
+    result = runner.invoke(app, ["score", str(gold), str(pred), "--task", task, "--json", "--bootstrap", "50"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    validate(doc)
+    assert doc["inputs"]["missing_predictions"] == 1 and doc["inputs"]["extra_predictions"] == 1
+    assert doc["manifest"]["documents"] == 2
+    if task == "entities":
+        # strict: Obama right, Berlin retyped, Merkel missed -> P 1/2, R 1/3, F1 0.4
+        assert doc["entities"]["strict"]["micro"]["f1"] == pytest.approx(0.4)
+    elif task == "quotes":
+        assert doc["quotes"]["content_exact"]["micro"]["f1"] == 0.0
+        assert doc["quotes"]["content_overlap"]["micro"]["f1"] == 1.0
+        assert doc["quotes"]["speaker_attribution"]["micro"] == {"accuracy": 1.0, "correct": 1, "total": 1}
+        assert doc["quotes"]["cue_exact"]["micro"]["recall"] == 0.0
+    else:
+        assert doc["events"]["trigger_classification"]["micro"]["f1"] == 1.0
+        # arguments: gold 2, pred 1 (Place right) -> P 1, R 1/2, F1 2/3
+        assert doc["events"]["argument_classification"]["micro"]["f1"] == pytest.approx(2 / 3)
+
+
+def test_missing_error_and_differing_text(records: tuple[Path, Path], tmp_path: Path) -> None:
+    gold, pred = records
+    result = runner.invoke(app, ["score", str(gold), str(pred), "--missing", "error"])
+    assert result.exit_code == 1 and "no prediction for gold document 'd2'" in result.stderr
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({**PRED, "text": TEXT + " extra"}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", str(gold), str(other)])
+    assert result.exit_code == 1 and "differs from gold" in result.stderr
+
+
+def test_compare_records(records: tuple[Path, Path], tmp_path: Path) -> None:
+    gold, pred = records
+    result = runner.invoke(app, ["compare", str(gold), str(pred), str(pred), "--json", "--bootstrap", "100", "--trials", "100"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    validate(doc)
+    assert doc["comparison"]["delta"] == 0.0 and doc["comparison"]["p_randomization"] == 1.0
+
+
+def test_compare_conll_terminal(conll: Path) -> None:
+    result = runner.invoke(app, ["compare", "--conll", str(conll), str(conll), "--trials", "50", "--bootstrap", "50"])
+    assert result.exit_code == 0, result.output
+    assert "approx. randomization" in result.stdout
+
+
+def test_usage_errors_name_both_flags(conll: Path, records: tuple[Path, Path]) -> None:
+    gold, pred = records
+    result = runner.invoke(app, ["score", str(gold), str(pred), "--conll", str(conll)])
+    assert result.exit_code == 2 and "--conll" in result.output
+    result = runner.invoke(app, ["score", "--conll", str(conll), "--json", "--markdown"])
+    assert result.exit_code == 2 and "--json" in result.output and "--markdown" in result.output
+
+
+def test_score_module_imports_nothing_heavy() -> None:
+    code = (
+        "import sys, annotate.cli.app; before = set(sys.modules); import annotate.cli.score_commands; "
+        "new = set(sys.modules) - before; heavy = {m.split('.')[0] for m in new} & {'numpy', 'sklearn', 'scipy', 'rich', 'jsonschema'}; "
+        "print(sorted(heavy)); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_commands_have_help() -> None:
+    for command in ("score", "compare"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Example" in result.stdout
