@@ -238,8 +238,11 @@ def adjudicate_project(
     tasks: Sequence[AgreementTask] = ("entities", "quotes", "events"),
     work_dir: Path,
     to_result: Callable[[Mapping[str, Any], Schema], list[dict[str, Any]]] = record_result,
+    on_progress: Callable[[str, int], None] | None = None,
 ) -> AdjudicationResult:
     """Create (or update) review project `into` with the disputed tasks of project `source`.
+
+    `on_progress(state, n)` hears about the export (`state`, bytes) and the import (`"importing"`, tasks).
 
     Raises:
         ProjectNotFound: no project `source`.
@@ -255,7 +258,7 @@ def adjudicate_project(
     schema_name = detect_schema(project.label_config)
     schema = load_schema(schema_name)
     work_dir.mkdir(parents=True, exist_ok=True)
-    export = client.export_snapshot(project.id, work_dir / f"project-{project.id}-export.json")
+    export = client.export_snapshot(project.id, work_dir / f"project-{project.id}-export.json", on_progress=on_progress)
 
     review = client.find_project(into, missing_ok=True)
     created = review is None
@@ -281,6 +284,8 @@ def adjudicate_project(
             result.task_ids.extend(client.import_tasks(review.id, batch))
             result.imported += len(batch)
             batch.clear()
+            if on_progress:
+                on_progress("importing", result.imported)
 
     for where, task in read_export(export.path):
         result.tasks += 1

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Callable, Iterator, List, Optional
 
 import typer
 
@@ -346,8 +347,10 @@ def adjudicate(
 
     tasks = tuple(t.value for t in task) if task else ("entities", "quotes", "events")
     client = LabelStudioClient(resolve_connection(url, token))
-    with tempfile.TemporaryDirectory(prefix="annotate-adjudicate-") as tmp:
-        result = adjudicate_project(client, project, into, tasks=tasks, work_dir=work_dir or Path(tmp))  # type: ignore[arg-type]
+    show = not quiet and not json_output and sys.stderr.isatty()
+    with tempfile.TemporaryDirectory(prefix="annotate-adjudicate-") as tmp, _status(show) as update:
+        result = adjudicate_project(client, project, into, tasks=tasks, work_dir=work_dir or Path(tmp),  # type: ignore[arg-type]
+                                    on_progress=update)
     if agreed_out is not None:
         with open_output(agreed_out) as stream:
             for record in result.agreed_records:
@@ -363,3 +366,21 @@ def adjudicate(
         + f" -> {result.review_url}",
         quiet=quiet,
     )
+
+
+@contextmanager
+def _status(enabled: bool) -> Iterator[Callable[[str, int], None]]:
+    """A spinner on stderr: the export's state, then the tasks imported."""
+    if not enabled:
+        yield lambda state, n: None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("exporting the source project") as status:
+        def update(state: str, n: int) -> None:
+            if state == "importing":
+                status.update(f"importing disputed tasks: {n}")
+            else:
+                status.update(f"export {state}" + (f": {n / 1e6:.1f} MB" if n else ""))
+
+        yield update
