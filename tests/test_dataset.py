@@ -137,3 +137,16 @@ def test_export_formats(converted: Path, tmp_path: Path) -> None:
         export_dataset(converted, tmp_path / "y", fmt="conll", splits=["nope"])
     with pytest.raises(InputError):
         export_dataset(tmp_path, tmp_path / "y", fmt="conll")
+
+
+def test_every_record_written_follows_the_json_schema(converted: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "record.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    count = 0
+    for name in ("records.jsonl", "alternates.jsonl", "predictions.jsonl", "drafts.jsonl"):
+        for line in (converted / name).read_text(encoding="utf-8").splitlines():
+            validator.validate(json.loads(line))
+            count += 1
+    assert count == 3 + 2 + 1 + 1
