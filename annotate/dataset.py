@@ -221,7 +221,7 @@ def build_dataset_dict(out_dir: Path, shards: dict[str, Path], schema: Schema) -
     bars = is_progress_bar_enabled()
     disable_progress_bars()
     try:
-        parts = {name: Dataset.from_file(str(path), info=DatasetInfo(features=features), split=name)  # type: ignore[arg-type]
+        parts = {name: Dataset.from_file(str(path), info=DatasetInfo(features=features), split=name)
                  for name, path in shards.items()}
         dataset = DatasetDict(parts)
         # an empty split needs one (empty) shard, else load_from_disk finds no data file

@@ -303,9 +303,10 @@ class _Builder:
         kind = self.region_kind(from_name, label)
         if kind is None:
             return self.reject("regions", "unknown label", item, f"label {shorten(label)} is not a label of control {from_name!r}")
-        start, end, expected = value.get("start"), value.get("end"), value.get("text")
-        if _int_or_none(start) is None or _int_or_none(end) is None:
-            return self.reject("regions", "offsets are not integers", item, f"start {shorten(start)}, end {shorten(end)}")
+        start, end, expected = _int_or_none(value.get("start")), _int_or_none(value.get("end")), value.get("text")
+        if start is None or end is None:
+            return self.reject("regions", "offsets are not integers", item,
+                               f"start {shorten(value.get('start'))}, end {shorten(value.get('end'))}")
         if expected is not None and not isinstance(expected, str):
             return self.reject("regions", "region text is not a string", item)
         readings = offset_readings(self.text, start, end, expected, index=self.index) if expected else {}
@@ -378,8 +379,8 @@ class _Builder:
 
     def add_choice(self, item: dict[str, Any]) -> None:
         region_id = str(item.get("id"))
-        value = item.get("value") if isinstance(item.get("value"), dict) else {}
-        choices = value.get("choices")
+        value = item.get("value")
+        choices = value.get("choices") if isinstance(value, dict) else None
         if item.get("from_name") != self.schema.kind_from_name or self.schema.kind_from_name is None:
             return self.reject("choices", "unknown control", item, f"from_name {shorten(item.get('from_name'))} is not in schema {self.schema.name!r}")
         if region_id in self.rejected_ids:
@@ -481,7 +482,9 @@ class _Builder:
             self.add_choice(item)
         parts, arguments = self.resolve_relations(relations)
         used: set[str] = set()
-        entities, quotes, events = [], [], []
+        entities: list[dict[str, Any]] = []
+        quotes: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
         for region in self.regions.values():
             if region.kind == "entity":
                 entities.append({**region.offsets(), "label": region.label})

@@ -36,7 +36,7 @@ def convert(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the dataset, records, rejects and summary into."),
     schema: SchemaChoice = typer.Option(SchemaChoice.news, "--schema", help="The labelling schema of the project."),
     all_annotations: bool = typer.Option(False, "--all-annotations", help="One row per usable annotation (with its annotator) instead of one gold row per task."),
-    gold_rule: GoldRuleChoice = typer.Option(DEFAULT_GOLD_RULE, "--gold-rule",  # type: ignore[valid-type]
+    gold_rule: GoldRuleChoice = typer.Option(DEFAULT_GOLD_RULE, "--gold-rule",
                                              help="How the gold annotation of a task is picked, ground truth always first: "
                                              "latest (updated), most-regions, earliest (created), ground-truth-only."),
     split: Optional[str] = typer.Option(None, "--split", help="Splits by document id hash, e.g. train=0.8,validation=0.1,test=0.1 (default: all train)."),
@@ -66,7 +66,7 @@ def convert(
         bar.start()
 
         def progress_cb(done: int) -> None:
-            bar.update(task, completed=done)  # type: ignore[union-attr]
+            bar.update(task, completed=done)
 
     try:
         summary = convert_export(export, out, schema=schema.value, gold_rule=gold_rule.value,
