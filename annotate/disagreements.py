@@ -15,7 +15,8 @@ Layers (what is clustered):
 * `entity`: entity spans, labelled with their type;
 * `quote`: quote contents, labelled with the quote's kind (`none` when unset);
 * `speaker` / `cue`: for each quote cluster where every annotator has exactly one quote, their
-  speaker (or cue) spans, compared in the same way (an annotator who gave none is `missing`);
+  speaker (or cue): `missing` (some gave none), `boundary` (overlapping, other offsets) or
+  `mention` (a speaker elsewhere in the text: another mention, perhaps another person);
 * `trigger`: event triggers, labelled with the event type;
 * `argument`: for each trigger cluster where every annotator has exactly one event, the
   arguments of those events, labelled with their role (a different role is kind `role`).
@@ -36,7 +37,7 @@ from annotate.metrics.agreement import AgreementTask, AnnotationSet, group_annot
 from annotate.spans import Span
 
 Layer = Literal["entity", "quote", "speaker", "cue", "trigger", "argument"]
-Kind = Literal["missing", "boundary", "type", "role"]
+Kind = Literal["missing", "boundary", "type", "role", "mention"]
 TASK_LAYERS: dict[AgreementTask, tuple[Layer, ...]] = {
     "entities": ("entity",),
     "quotes": ("quote", "speaker", "cue"),
@@ -173,8 +174,24 @@ def _span(obj: Mapping[str, Any], label: str) -> Span:
     return Span(int(obj["start"]), int(obj["end"]), label)
 
 
+def _single(layer: Layer, by_annotator: Mapping[str, Sequence[Span]], text: str, anchor: Span) -> list[Disagreement]:
+    """Compare one part (a quote's speaker or cue) that each annotator gave once or not at all."""
+    versions = {name: tuple(sorted(set(spans))) for name, spans in by_annotator.items()}
+    if len(set(versions.values())) <= 1:
+        return []
+    marked = [spans[0] for spans in versions.values() if spans]
+    kinds: list[Kind] = []
+    if len(marked) < len(versions):
+        kinds.append("missing")
+    if len({(s.start, s.end) for s in marked}) > 1:
+        apart = any(not (x.start < y.end and y.start < x.end) for x in marked for y in marked)
+        kinds.append("mention" if apart else "boundary")
+    start, end = min(s.start for s in marked), max(s.end for s in marked)
+    return [Disagreement(layer, tuple(kinds), start, end, text[start:end], versions, _share(versions), anchor)]
+
+
 def _nested(layer: Layer, groups: list[dict[str, tuple[Span, ...]]], parts: Mapping[str, Mapping[Span, Sequence[Span]]],
-            text: str, *, type_kind: Kind) -> list[Disagreement]:
+            text: str, *, type_kind: Kind, single: bool = False) -> list[Disagreement]:
     """Compare the parts (speakers, cues, arguments) of clusters where every annotator has exactly one head."""
     found = []
     for versions in groups:
@@ -182,7 +199,10 @@ def _nested(layer: Layer, groups: list[dict[str, tuple[Span, ...]]], parts: Mapp
             continue
         anchor = Counter(spans[0] for spans in versions.values()).most_common(1)[0][0]
         by_annotator = {name: list(parts[name].get(spans[0], ())) for name, spans in versions.items()}
-        found.extend(_compare(layer, by_annotator, text, type_kind=type_kind, anchor=anchor))
+        if single and all(len(set(spans)) <= 1 for spans in by_annotator.values()):
+            found.extend(_single(layer, by_annotator, text, anchor))
+        else:
+            found.extend(_compare(layer, by_annotator, text, type_kind=type_kind, anchor=anchor))
     return found
 
 
@@ -205,7 +225,7 @@ def document_disagreements(records: Mapping[str, Mapping[str, Any]], *, tasks: S
                     head = _span(q, q.get("kind") or NO_KIND)
                     if q.get(part):
                         parts[name].setdefault(head, []).append(_span(q[part], part.upper()))
-            found += _nested(layer, groups, parts, text, type_kind="type")  # type: ignore[arg-type]
+            found += _nested(layer, groups, parts, text, type_kind="type", single=True)  # type: ignore[arg-type]
     if "events" in tasks:
         triggers = {n: [_span(e["trigger"], e["type"]) for e in r.get("events") or []] for n, r in records.items()}
         found += _compare("trigger", triggers, text)

@@ -14,6 +14,7 @@ from annotate.cli import app
 from annotate.disagreements import disagreements, document_disagreements
 from annotate.records import annotation_to_record
 from annotate.schema import load_schema
+from annotate.spans import Span
 
 runner = CliRunner()
 
@@ -44,10 +45,13 @@ def test_disagreement_kinds_including_speakers_and_roles() -> None:
     kinds = {(d.layer, d.kinds, d.text) for d in items}
     assert ("entity", ("boundary",), "Bob Hill") in kinds
     assert ("entity", ("type",), "Kyiv") in kinds
-    # The speakers of the one shared quote: "Ann" at 39 vs "Ann" at 13 do not overlap: one cluster each,
-    # each missing for the other annotator.
-    speakers = [d for d in items if d.layer == "speaker"]
-    assert len(speakers) == 2 and all(d.kinds == ("missing",) and d.anchor is not None for d in speakers)
+    # The speakers of the one shared quote: "Ann" at 39 vs "Ann" at 13: another mention.
+    (speaker,) = [d for d in items if d.layer == "speaker"]
+    assert speaker.kinds == ("mention",) and speaker.anchor == Span(26, 38, "direct")
+    assert {name: [s.start for s in spans] for name, spans in speaker.versions.items()} == {"a": [39], "b": [13]}
+    no_speaker = record("c", A["entities"], [{**QUOTE_A, "speaker": None}])
+    (missing,) = [d for d in document_disagreements({"a": A, "c": no_speaker}, tasks=("quotes",)) if d.layer == "speaker"]
+    assert missing.kinds == ("missing",)
     trigger = {"type": "Contact.Meet", "trigger": span(9, 12)}
     ea = record("a", [], events=[{**trigger, "arguments": [span(0, 8, role="Participant"), span(20, 24, role="Place")]}])
     eb = record("b", [], events=[{**trigger, "arguments": [span(0, 8, role="Participant"), span(20, 24, role="Time")]}])

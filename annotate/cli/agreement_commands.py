@@ -200,7 +200,7 @@ def _print_tables(report: Any, ceiling: Any, *, labels: bool) -> None:
     )
     pairs = Table(title="Pairs of annotators (on their shared tasks)")
     for column in ("A", "B", "shared tasks", "tokens", "strict F1", "overlap F1", "kappa"):
-        pairs.add_column(column, justify="left" if column in ("A", "B") else "right")
+        pairs.add_column(column, justify="left" if column in ("A", "B") else "right", overflow="fold")
     for pair in report.pairs:
         pairs.add_row(pair.a, pair.b, str(pair.shared_tasks), str(pair.tokens),
                       _f(pair.strict.overall.f1 if pair.strict else None),
