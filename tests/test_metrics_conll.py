@@ -73,3 +73,12 @@ def test_iob1_b_between_chunks_of_one_type(tmp_path: Path) -> None:
     gold, _, (_, decoded, _) = spans(tmp_path / "i.conll", "a I-PER O\nb B-PER O\nc O O\nd B-PER O\n", "IOB1")
     assert gold == [(0, 1, "PER"), (1, 2, "PER"), (3, 4, "PER")]
     assert dict(decoded.malformed) == {"B- after O": 1}  # type: ignore[attr-defined]
+
+
+def test_long_tags_and_unicode_tokens(tmp_path: Path) -> None:
+    """Tags longer than 8 bytes take the multi-word path of the tag reader."""
+    text = "Zelenskyy\u00e9 B-PERSON_NAME B-PERSON_NAME\nmet I-PERSON_NAME O\n\U0001F600 B-GPE B-GPE_LONGER\n"
+    gold, pred, (conll, _, _) = spans(tmp_path / "l.conll", text)
+    assert gold == [(0, 2, "PERSON_NAME"), (2, 3, "GPE")]
+    assert pred == [(0, 1, "PERSON_NAME"), (2, 3, "GPE_LONGER")]
+    assert conll.token(0) == "Zelenskyy\u00e9"  # type: ignore[attr-defined]

@@ -190,7 +190,7 @@ def compare(
     else:
         if len(files) != 3:
             raise typer.BadParameter("give GOLD PRED_A PRED_B.", param_hint="FILES")
-        runs = [run_records(files[0], f, task=task.value, missing=missing.value) for f in files[1:]]  # type: ignore[arg-type]
+        runs = [run_records(files[0], f, task=task.value, missing=missing.value) for f in files[1:]]
     key = f"{task.value}.{chosen}"
     if key not in runs[0].unit_counts:
         names = ", ".join(k.split(".", 1)[1] for k in runs[0].unit_counts)

@@ -36,7 +36,7 @@ SchemeTag = Literal["IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU"]
 TAG_SCHEMES: tuple[SchemeTag, ...] = ("IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU")
 
 # prefix codes
-O, B, I, E, S, OPEN, CLOSE, DOT, OTHER = range(9)
+O, B, I, E, S, OPEN, CLOSE, DOT, OTHER = range(9)  # noqa: E741
 _PREFIX = {"O": O, "B": B, "I": I, "E": E, "S": S, "[": OPEN, "]": CLOSE, ".": DOT}
 _ALLOWED: dict[str, frozenset[int]] = {
     "IOB1": frozenset({B, I}),
@@ -125,7 +125,8 @@ class ConllFile:
         """The resampling unit (document or sentence) of every token, numbered from 0."""
         marks = self.doc_start if self.unit == "document" else self.sentence_start
         index = np.cumsum(marks) - 1
-        return np.maximum(index, 0).astype(np.int64)
+        out: IntArray = np.maximum(index, 0).astype(np.int64)
+        return out
 
 
 def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
@@ -143,9 +144,13 @@ def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
     if buf.size == 0:
         raise ScoreError(f"{path}: the file is empty; expected lines of token, gold tag, predicted tag.")
     word = ~_WHITESPACE[buf]
-    edges = np.flatnonzero(np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0)))
-    field_start, field_end = edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)
-    del word, edges
+    edges = np.flatnonzero(word[1:] != word[:-1]) + 1
+    if word[0]:
+        edges = np.concatenate([[0], edges])
+    if word[-1]:
+        edges = np.append(edges, buf.shape[0])
+    field_start, field_end = edges[0::2], edges[1::2]
+    del word
     newlines = np.flatnonzero(buf == 10)
     field_line = np.searchsorted(newlines, field_start)
     per_line = np.bincount(field_line, minlength=newlines.shape[0] + 1)
@@ -171,11 +176,11 @@ def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
     line = filled.astype(np.int64) + 1
 
     # -X- lines end a sentence like blank lines and are not tokens
-    is_x = (token_end - token_start == 3) & _equals_at(buf, token_start, b"-X-")
+    is_x = _spells(buf, token_start, token_end, b"-X-")
     sentence_start = np.ones(filled.shape[0], dtype=bool)
     sentence_start[1:] = (filled[1:] != filled[:-1] + 1) | is_x[:-1]
     keep = ~is_x
-    doc_start = (token_end - token_start == 10) & _equals_at(buf, token_start, b"-docstart-", fold=True)
+    doc_start = _spells(buf, token_start, token_end, b"-docstart-", fold=True)
 
     gold_codes, pred_codes, tags = _tag_codes(data, buf, field_start[last - 1], field_end[last - 1], field_start[last], field_end[last])
     table = tag_table(tags, scheme)
@@ -195,41 +200,69 @@ def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
     )
 
 
-def _equals_at(buf: npt.NDArray[np.uint8], starts: IntArray, word: bytes, *, fold: bool = False) -> npt.NDArray[np.bool_]:
-    """Whether the bytes at each of `starts` spell `word` (ASCII case folded with `fold`)."""
-    ok = np.ones(starts.shape[0], dtype=bool)
-    limit = buf.shape[0] - 1
+def _spells(
+    buf: npt.NDArray[np.uint8], starts: IntArray, ends: IntArray, word: bytes, *, fold: bool = False
+) -> npt.NDArray[np.bool_]:
+    """Whether the field `[starts, ends)` is `word` (ASCII case folded with `fold`); only fields of
+    the right length are looked at."""
+    out = np.zeros(starts.shape[0], dtype=bool)
+    candidates = np.flatnonzero(ends - starts == len(word))
+    ok = np.ones(candidates.shape[0], dtype=bool)
     for k, byte in enumerate(word):
-        got = buf[np.minimum(starts + k, limit)]
+        got = buf[starts[candidates] + k]
         if fold:
             got = np.where((got >= 65) & (got <= 90), got + 32, got)
         ok &= got == byte
-    return ok
+    out[candidates[ok]] = True
+    return out
+
+
+_LOW_BYTES = np.array([0] + [(1 << (8 * k)) - 1 for k in range(1, 8)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+def _words(padded: npt.NDArray[np.uint8], starts: IntArray, lengths: IntArray, word: int) -> npt.NDArray[np.uint64]:
+    """Bytes [8 word, 8 word + 8) of each field as a little-endian uint64, zero past the field's end."""
+    aligned = np.frombuffer(padded.data, dtype="<u8", count=padded.shape[0] // 8)
+    at = starts + 8 * word
+    q, r = at >> 3, (at & 7).astype(np.uint64)
+    lo, hi = aligned[q], aligned[q + 1]
+    shift = r * np.uint64(8)
+    # hi << (64 - shift) in two steps, so that shift 0 gives 0 rather than an undefined 64-bit shift
+    joined = (lo >> shift) | ((hi << (np.uint64(63) - shift)) << np.uint64(1))
+    remaining = np.clip(lengths - 8 * word, 0, 8)
+    return joined & _LOW_BYTES[remaining]
 
 
 def _tag_codes(
     data: bytes, buf: npt.NDArray[np.uint8], gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray
 ) -> tuple[IntArray, IntArray, list[str]]:
-    """Codes for the gold and predicted tag columns, and the distinct tags (as text) they index."""
-    width = int(max((ge - gs).max(), (pe - ps).max()))
-    padded = (width + 7) // 8 * 8
+    """Codes for the gold and predicted tag columns, and the distinct tags (as text) they index.
+
+    Each tag is read as one or more uint64 words straight from the bytes (no Python object per
+    tag); the distinct words are found from a sample and checked against every tag, falling back
+    to a full `np.unique` when the sample missed one.
+    """
     n = gs.shape[0]
-    both_start = np.concatenate([gs, ps])
-    both_len = np.concatenate([ge - gs, pe - ps])
-    matrix = np.zeros((2 * n, padded), dtype=np.uint8)
-    limit = buf.shape[0] - 1
-    for k in range(width):
-        column = buf[np.minimum(both_start + k, limit)]
-        matrix[:, k] = np.where(k < both_len, column, 0)
-    if padded == 8:
-        keys = matrix.view(np.uint64).ravel()
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        rows = uniq.view(np.uint8).reshape(-1, 8)
+    starts = np.concatenate([gs, ps])
+    lengths = np.concatenate([ge - gs, pe - ps])
+    n_words = (int(lengths.max()) + 7) // 8
+    padded = np.zeros((buf.shape[0] + 8 * n_words + 16 + 7) // 8 * 8, dtype=np.uint8)
+    padded[: buf.shape[0]] = buf
+    keys = np.stack([_words(padded, starts, lengths, w) for w in range(n_words)], axis=1)
+    if n_words == 1:
+        flat = keys[:, 0]
+        candidates = np.unique(flat[:: max(1, flat.shape[0] // 20000)])
+        position = np.minimum(np.searchsorted(candidates, flat), candidates.shape[0] - 1)
+        if bool((candidates[position] == flat).all()):
+            uniq, inverse = candidates, position
+        else:
+            uniq, inverse = np.unique(flat, return_inverse=True)
+        rows = [int(x).to_bytes(8, "little") for x in uniq.tolist()]
     else:
-        uniq_rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
-        rows = uniq_rows
+        uniq_rows, inverse = np.unique(keys, axis=0, return_inverse=True)
+        rows = [b"".join(int(x).to_bytes(8, "little") for x in row) for row in uniq_rows.tolist()]
     inverse = inverse.ravel().astype(np.int64)
-    tags = [bytes(row).rstrip(b"\0").decode("utf-8", "replace") for row in rows]
+    tags = [row.rstrip(b"\0").decode("utf-8", "replace") for row in rows]
     return inverse[:n], inverse[n:], tags
 
 

@@ -19,7 +19,7 @@ from typing import Optional
 import numpy as np
 import numpy.typing as npt
 
-from annotate.metrics.counts import Block, Counts, Score, prf
+from annotate.metrics.counts import Block, Counts, prf
 from annotate.metrics.matching import (
     CATEGORIES,
     MISSED,

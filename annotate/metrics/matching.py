@@ -58,7 +58,8 @@ def _enough(ps: IntArray, pe: IntArray, gs: IntArray, ge: IntArray, threshold: f
     overlap = np.minimum(pe, ge) - np.maximum(ps, gs)
     with np.errstate(divide="ignore", invalid="ignore"):
         percent = (overlap / (ge - gs)) * 100.0
-    return (overlap > 0) & (percent >= threshold)
+    enough: npt.NDArray[np.bool_] = (overlap > 0) & (percent >= threshold)
+    return enough
 
 
 def _global(spans: SpanArrays, stride: int, label_stride: int) -> tuple[IntArray, IntArray]:

@@ -112,7 +112,7 @@ def _measure(name: str, gold: SpanArrays, pred: SpanArrays, n_docs: int, *, sche
 def _overlaps(a: Optional[Record], b: Optional[Record]) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return min(a["end"], b["end"]) > max(a["start"], b["start"])
+    return bool(min(a["end"], b["end"]) > max(a["start"], b["start"]))
 
 
 @dataclass(frozen=True)

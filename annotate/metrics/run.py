@@ -116,7 +116,9 @@ def block_dicts(
         return out
     from annotate.metrics.bootstrap import bootstrap_intervals
 
-    columns, half, where = [], [], []
+    columns: list[npt.NDArray[np.int64]] = []
+    half: list[bool] = []
+    where: list[tuple[str, Optional[str]]] = []
     for name, m in measures.items():
         columns.append(m.doc_counts[:, None, :])
         half.append(name in HALF_CREDIT_MEASURES)

@@ -47,7 +47,7 @@ def type_confusion(gold: SpanArrays, pred: SpanArrays) -> dict[str, Any]:
     return {"labels": labels, "matrix": matrix.tolist()}
 
 
-def _report(gold_labels: list[str] | np.ndarray, pred_labels: list[str] | np.ndarray, names: list[str]) -> dict[str, Any]:
+def _report(gold_labels: list[str], pred_labels: list[str], names: list[str]) -> dict[str, Any]:
     from sklearn.metrics import classification_report
 
     report: dict[str, Any] = classification_report(
