@@ -250,7 +250,7 @@ class LabelStudioClient:
             from label_studio_sdk.core.api_error import ApiError
 
             try:
-                self._sdk_client = LabelStudio(
+                self._sdk_client = LabelStudio(  # type: ignore[no-untyped-call]
                     base_url=self.connection.url,
                     api_key=self.connection.token,
                     timeout=self._timeout,
@@ -496,13 +496,10 @@ class LabelStudioClient:
         Not retried here: an import whose answer was lost may have happened. Raises
         `LabelStudioUnavailable` so the caller can re-read the project and send only what is missing.
         """
-        result = self.call(
-            f"importing {len(tasks)} task(s)",
-            lambda: self.sdk.projects.import_tasks(id=project_id, request=list(tasks), return_task_ids=True,
-                                                   commit_to_project=True),
-            retry=False,
-        )
-        return list(result.task_ids or [])
+        body = self.request(f"importing {len(tasks)} task(s)", "POST", f"api/projects/{project_id}/import",
+                            params={"return_task_ids": "true", "commit_to_project": "true"},
+                            json_body=list(tasks), retry=False)
+        return [int(task_id) for task_id in (body or {}).get("task_ids") or []]
 
     def create_annotation(self, task_id: int, result: list[dict[str, Any]], **fields: Any) -> int:
         """Create an annotation on a task, as the UI's submit does; returns its id."""
