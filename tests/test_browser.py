@@ -452,3 +452,51 @@ def test_accepted_prediction_arrives_as_an_annotation(page: Any, ls_client: Any,
     for key in ("entities", "quotes", "events"):
         assert record[key] == prediction[key], f"the accepted {key} differ from the proposal"
     assert sum(len(record[key]) for key in ("entities", "quotes", "events")) > 0
+
+
+def test_demo_project_opens_with_the_seed_task(page: Any, ls_client: Any, ui_login: dict[str, str], tmp_path: Path) -> None:
+    """`scripts/demo` runs to the end, prints the report and the project URL, and that URL shows the
+    seed task in the browser with the gold annotation on it; a second run adds nothing."""
+    import subprocess
+    import uuid
+
+    title = f"browser-demo-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DEMO_PROJECT": title, "DEMO_OUT": str(tmp_path / "demo")}
+    try:
+        runs = [subprocess.run([str(ROOT / "scripts" / "demo")], env=env, capture_output=True, text=True, timeout=600)
+                for _ in range(2)]
+        for run in runs:
+            assert run.returncode == 0, run.stderr[-3000:]
+        first, second = runs
+        assert "gold: 1 annotation(s) submitted" in first.stderr
+        assert "gold: 0 annotation(s) submitted, 1 already there" in second.stderr
+        assert len(re.findall(r"^demo: \[\d/\d\] done", first.stderr, flags=re.M)) >= 8
+        url = re.search(r"^\s*project:\s*(\S+)$", first.stdout, flags=re.M)
+        report = re.search(r"^\s*report:\s*(\S+)$", first.stdout, flags=re.M)
+        assert url and report, first.stdout
+        html = Path(report.group(1)).read_text(encoding="utf-8")
+        for task in ("entities", "quotes", "events"):
+            assert f"<h2>{task}</h2>" in html
+        project = ls_client.find_project(title)
+        assert url.group(1) == ls_client.project_url(project.id)
+        assert project.task_number == 1 and project.annotation_number == 1
+
+        page.goto(url.group(1))
+        if "/user/login" in page.url:
+            login(page, ls_client.connection.url, ui_login)
+            page.goto(url.group(1))
+        row = page.locator("[data-testid=table-row]")
+        row.first.wait_for()
+        assert row.count() == 1
+        assert "The second round" in row.first.inner_text()
+        row.first.click()
+        page.wait_for_selector(".lsf-richtext__container .lsf-richtext__line")
+        gold = json.loads((ROOT / "corpora" / "gold" / "news.jsonl").read_text(encoding="utf-8").splitlines()[0])
+        page.wait_for_function("() => document.querySelectorAll('.lsf-richtext__container span.htx-highlight').length > 0")
+        assert "The second round" in editor(page).inner_text()
+        screenshot(page, "demo-project")
+        assert len(region_ids(page)) >= len(gold["entities"])
+    finally:
+        project = ls_client.find_project(title, missing_ok=True)
+        if project is not None:
+            ls_client.delete_project(project.id)
