@@ -417,7 +417,11 @@ class _Writers:
             stream.close()
 
 
-def _prepare_out_dir(out_dir: Path, split_names: Sequence[str]) -> None:
+def _prepare_out_dir(out_dir: Path, split_names: Sequence[str], export: Path) -> None:
+    ours = {out_dir / f"{name}.jsonl" for name in (*split_names, *DESTINATIONS, "rejects")}
+    ours |= {out_dir / "summary.json", out_dir / "README.md", out_dir / "dataset_dict.json"}
+    if export.resolve() in {path.resolve() for path in ours} or export.resolve().parent in {(out_dir / n).resolve() for n in split_names}:
+        raise InputError(f"{export}: the export is one of the files `convert` writes in {out_dir}; rename it or choose another --out.")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -478,7 +482,7 @@ def convert_export(
     if not export.is_file():
         what = "is a folder" if export.is_dir() else "no such file"
         raise InputError(f"{export}: {what}; give a Label Studio export file (JSON or JSONL).")
-    _prepare_out_dir(out, [name for name, _ in splits])
+    _prepare_out_dir(out, [name for name, _ in splits], export)
     stats = ConversionStats()
     rows = DatasetRowBuilder(schema_obj)
     writers = _Writers(out)

@@ -150,3 +150,19 @@ def test_every_record_written_follows_the_json_schema(converted: Path) -> None:
             validator.validate(json.loads(line))
             count += 1
     assert count == 3 + 2 + 1 + 1
+
+
+def test_export_inside_the_output_folder(tmp_path: Path) -> None:
+    """`annotate pull` keeps the raw export in the folder it converts into: it must survive."""
+    out = tmp_path / "pulled"
+    out.mkdir()
+    export = out / "export.json"
+    export.write_text(json.dumps(tricky_export(), ensure_ascii=False), encoding="utf-8")
+    before = export.read_bytes()
+    convert_export(export, out, schema="news")
+    convert_export(export, out, schema="news")  # again: replaces its own files only
+    assert export.read_bytes() == before and (out / "records.jsonl").is_file()
+    clash = out / "records.jsonl"
+    clash.write_text(json.dumps(tricky_export()[0]) + "\n")
+    with pytest.raises(InputError, match="one of the files"):
+        convert_export(clash, out)
