@@ -82,3 +82,29 @@ def test_long_tags_and_unicode_tokens(tmp_path: Path) -> None:
     assert gold == [(0, 2, "PERSON_NAME"), (2, 3, "GPE")]
     assert pred == [(0, 1, "PERSON_NAME"), (2, 3, "GPE_LONGER")]
     assert conll.token(0) == "Zelenskyy\u00e9"  # type: ignore[attr-defined]
+
+
+def test_blocks_give_the_same_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader works in blocks of lines; tiny blocks must read exactly as one block does."""
+    import numpy as np
+
+    import annotate.metrics.conll as conll_module
+
+    lines = []
+    for k in range(300):
+        lines += [f"t{k} B-PER O", f"u{k} I-PER I-PER", f"v{k} O B-LOCATION_LONG_NAME", ""]
+        if k % 50 == 0:
+            lines += ["-DOCSTART- O O", ""]
+    path = tmp_path / "big.conll"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = read_conll(path)
+    monkeypatch.setattr(conll_module, "BLOCK", 37)
+    pieces = read_conll(path)
+    for name in ("token_start", "token_end", "line", "sentence_start", "doc_start"):
+        assert np.array_equal(getattr(whole, name), getattr(pieces, name)), name
+    as_text = lambda c, col: [c.table.tags[i] for i in getattr(c, col).tolist()]  # noqa: E731
+    assert as_text(whole, "gold") == as_text(pieces, "gold") and as_text(whole, "pred") == as_text(pieces, "pred")
+    bad = tmp_path / "bad.conll"
+    bad.write_text("\n".join(lines[:500] + ["x O"] + lines[500:]) + "\n", encoding="utf-8")
+    with pytest.raises(ScoreError, match=":501: 2 columns"):
+        read_conll(bad)

@@ -129,8 +129,14 @@ class ConllFile:
         return out
 
 
+BLOCK = 1 << 22  # bytes per block: the reader's working memory stays a few times this
+
+
 def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
     """Read a CoNLL file (token, ..., gold tag, predicted tag per line) into arrays.
+
+    The bytes are processed in blocks of whole lines, so memory beyond the file and the per-token
+    arrays stays small.
 
     Raises:
         ScoreError: the file cannot be read, has fewer than 3 columns, or a line has a number of
@@ -143,37 +149,23 @@ def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
     buf = np.frombuffer(data, dtype=np.uint8)
     if buf.size == 0:
         raise ScoreError(f"{path}: the file is empty; expected lines of token, gold tag, predicted tag.")
-    word = ~_WHITESPACE[buf]
-    edges = np.flatnonzero(word[1:] != word[:-1]) + 1
-    if word[0]:
-        edges = np.concatenate([[0], edges])
-    if word[-1]:
-        edges = np.append(edges, buf.shape[0])
-    field_start, field_end = edges[0::2], edges[1::2]
-    del word
-    newlines = np.flatnonzero(buf == 10)
-    field_line = np.searchsorted(newlines, field_start)
-    per_line = np.bincount(field_line, minlength=newlines.shape[0] + 1)
-    filled = np.flatnonzero(per_line)
-    if filled.size == 0:
+    vocab: dict[bytes, int] = {}
+    shape: list[int] = []  # [columns, first line number]
+    parts: list[tuple[IntArray, ...]] = []
+    line_base, lo = 0, 0
+    while lo < buf.shape[0]:
+        cut = data.find(b"\n", lo + BLOCK)
+        hi = buf.shape[0] if cut < 0 else cut + 1
+        part, n_newlines = _read_block(path, buf, lo, hi, line_base, vocab, shape)
+        if part is not None:
+            parts.append(part)
+        line_base += n_newlines
+        lo = hi
+    if not parts:
         raise ScoreError(f"{path}: no token lines; expected lines of token, gold tag, predicted tag.")
-    columns = int(per_line[filled[0]])
-    bad = filled[per_line[filled] != columns]
-    if bad.size:
-        n = int(bad[0])
-        raise ScoreError(
-            f"{path}:{n + 1}: {int(per_line[n])} columns, but line {int(filled[0]) + 1} has {columns}; "
-            "every token line needs the same columns (token ... gold tag, predicted tag)."
-        )
-    if columns < 3:
-        raise ScoreError(
-            f"{path}:{int(filled[0]) + 1}: {columns} column(s); expected token, gold tag and predicted tag "
-            "(add the predictions as a last column)."
-        )
-    last = np.cumsum(per_line)[filled] - 1  # index of each filled line's last field
-    first = last - (columns - 1)
-    token_start, token_end = field_start[first], field_end[first]
-    line = filled.astype(np.int64) + 1
+    columns = shape[0]
+    token_start, token_end, filled, gold_codes, pred_codes = (np.concatenate(column) for column in zip(*parts))
+    line = filled + 1
 
     # -X- lines end a sentence like blank lines and are not tokens
     is_x = _spells(buf, token_start, token_end, b"-X-")
@@ -181,23 +173,58 @@ def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
     sentence_start[1:] = (filled[1:] != filled[:-1] + 1) | is_x[:-1]
     keep = ~is_x
     doc_start = _spells(buf, token_start, token_end, b"-docstart-", fold=True)
-
-    gold_codes, pred_codes, tags = _tag_codes(data, buf, field_start[last - 1], field_end[last - 1], field_start[last], field_end[last])
+    tags = [key.rstrip(b"\0").decode("utf-8", "replace") for key in vocab]
     table = tag_table(tags, scheme)
+    if keep.all():
+        return ConllFile(Path(path), data, token_start, token_end, line, gold_codes, pred_codes,
+                         sentence_start, doc_start, table, scheme, columns)
     return ConllFile(
-        Path(path),
-        data,
-        token_start[keep],
-        token_end[keep],
-        line[keep],
-        gold_codes[keep],
-        pred_codes[keep],
-        sentence_start[keep],
-        doc_start[keep],
-        table,
-        scheme,
-        columns,
+        Path(path), data, token_start[keep], token_end[keep], line[keep], gold_codes[keep], pred_codes[keep],
+        sentence_start[keep], doc_start[keep], table, scheme, columns,
     )
+
+
+def _read_block(
+    path: Path, buf: npt.NDArray[np.uint8], lo: int, hi: int, line_base: int, vocab: dict[bytes, int], shape: list[int]
+) -> tuple[tuple[IntArray, ...] | None, int]:
+    """Token lines of `buf[lo:hi]` (whole lines): token offsets, line indices, tag codes."""
+    block = buf[lo:hi]
+    word = ~_WHITESPACE[block]
+    edges = np.flatnonzero(word[1:] != word[:-1]) + 1
+    if word[0]:
+        edges = np.concatenate([[0], edges])
+    if word[-1]:
+        edges = np.append(edges, block.shape[0])
+    del word
+    field_start, field_end = edges[0::2], edges[1::2]
+    newlines = np.flatnonzero(block == 10)
+    # fields before each newline, so fields per line (one search per line, not per field)
+    before = np.searchsorted(field_start, newlines)
+    per_line = np.diff(before, prepend=0, append=field_start.shape[0])
+    filled = np.flatnonzero(per_line)
+    if filled.size == 0:
+        return None, int(newlines.shape[0])
+    if not shape:
+        shape += [int(per_line[filled[0]]), line_base + int(filled[0]) + 1]
+        if shape[0] < 3:
+            raise ScoreError(
+                f"{path}:{shape[1]}: {shape[0]} column(s); expected token, gold tag and predicted tag "
+                "(add the predictions as a last column)."
+            )
+    columns, first_line = shape
+    bad = filled[per_line[filled] != columns]
+    if bad.size:
+        n = int(bad[0])
+        raise ScoreError(
+            f"{path}:{line_base + n + 1}: {int(per_line[n])} columns, but line {first_line} has {columns}; "
+            "every token line needs the same columns (token ... gold tag, predicted tag)."
+        )
+    last = np.cumsum(per_line)[filled] - 1  # index of each filled line's last field
+    first = last - (columns - 1)
+    gold, pred = _tag_codes(
+        buf, lo + field_start[last - 1], lo + field_end[last - 1], lo + field_start[last], lo + field_end[last], vocab
+    )
+    return (lo + field_start[first], lo + field_end[first], filled + line_base, gold, pred), int(newlines.shape[0])
 
 
 def _spells(
@@ -234,9 +261,9 @@ def _words(padded: npt.NDArray[np.uint8], starts: IntArray, lengths: IntArray, w
 
 
 def _tag_codes(
-    data: bytes, buf: npt.NDArray[np.uint8], gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray
-) -> tuple[IntArray, IntArray, list[str]]:
-    """Codes for the gold and predicted tag columns, and the distinct tags (as text) they index.
+    buf: npt.NDArray[np.uint8], gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray, vocab: dict[bytes, int]
+) -> tuple[IntArray, IntArray]:
+    """Codes for the gold and predicted tags of a block; `vocab` (tag bytes -> code) grows as met.
 
     Each tag is read as one or more uint64 words straight from the bytes (no Python object per
     tag); the distinct words are found from a sample and checked against every tag, falling back
@@ -246,11 +273,14 @@ def _tag_codes(
     starts = np.concatenate([gs, ps])
     lengths = np.concatenate([ge - gs, pe - ps])
     n_words = (int(lengths.max()) + 7) // 8
-    padded = np.zeros((buf.shape[0] + 8 * n_words + 16 + 7) // 8 * 8, dtype=np.uint8)
-    padded[: buf.shape[0]] = buf
-    keys = np.stack([_words(padded, starts, lengths, w) for w in range(n_words)], axis=1)
+    stop = int(starts.max()) + 8 * n_words + 16
+    window = int(starts.min()) // 8 * 8
+    padded = np.zeros((stop - window + 7) // 8 * 8, dtype=np.uint8)
+    piece = buf[window : min(stop, buf.shape[0])]
+    padded[: piece.shape[0]] = piece
+    starts = starts - window
     if n_words == 1:
-        flat = keys[:, 0]
+        flat = _words(padded, starts, lengths, 0)
         candidates = np.unique(flat[:: max(1, flat.shape[0] // 20000)])
         position = np.minimum(np.searchsorted(candidates, flat), candidates.shape[0] - 1)
         if bool((candidates[position] == flat).all()):
@@ -259,11 +289,12 @@ def _tag_codes(
             uniq, inverse = np.unique(flat, return_inverse=True)
         rows = [int(x).to_bytes(8, "little") for x in uniq.tolist()]
     else:
+        keys = np.stack([_words(padded, starts, lengths, w) for w in range(n_words)], axis=1)
         uniq_rows, inverse = np.unique(keys, axis=0, return_inverse=True)
         rows = [b"".join(int(x).to_bytes(8, "little") for x in row) for row in uniq_rows.tolist()]
-    inverse = inverse.ravel().astype(np.int64)
-    tags = [row.rstrip(b"\0").decode("utf-8", "replace") for row in rows]
-    return inverse[:n], inverse[n:], tags
+    table = np.array([vocab.setdefault(row.rstrip(b"\0"), len(vocab)) for row in rows], dtype=np.int64)
+    codes = table[inverse.ravel()]
+    return codes[:n], codes[n:]
 
 
 @dataclass(frozen=True)
