@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 from typing import Any
 
 import pytest
@@ -224,7 +225,9 @@ def test_push_interrupted_by_a_dead_server_is_finished_by_pushing_again(
     finally:
         if push.poll() is None:
             push.kill()
-    subprocess.run([str(ROOT / "scripts" / "labelstudio"), "start"], check=True, cwd=ROOT, timeout=600)
+    port = str(urlparse(labelstudio.connection.url).port)  # restart where it was, whatever the environment says
+    subprocess.run([str(ROOT / "scripts" / "labelstudio"), "start"], check=True, cwd=ROOT, timeout=600,
+                   env={**os.environ, "LABEL_STUDIO_PORT": port})
     assert push.returncode == 1, err
     assert "not reachable" in err and "scripts/labelstudio start" in err and "run the same push again" in err
     partial = labelstudio.find_project(labelstudio_title)
