@@ -45,8 +45,10 @@ VIEWPORT = {"width": 1400, "height": 900}
 TIMEOUT_MS = 30_000
 
 # Two emoji and a mathematical script capital (all outside the BMP) before the spans, one inside
-# the quote: code-point and UTF-16 offsets of everything after them differ by 3, inside by 4.
-ASTRAL_TEXT = '😀😀 𝒜 Bob said "we will 🏆 win" in Paris on Monday.'
+# the quote: code-point and UTF-16 offsets of everything after them differ by 3, inside by 4. The
+# sentence is said twice, so that a span can only be placed by its offsets: the converter's repair
+# (relocating a region whose text occurs once) cannot hide an offset bug.
+ASTRAL_TEXT = '😀😀 𝒜 Bob said "we will 🏆 win" in Paris. Bob said it again: "we will 🏆 win".'
 
 
 def _required() -> bool:
@@ -404,6 +406,9 @@ def test_spans_after_astral_characters_arrive_exactly(page: Any, ls_client: Any,
     assert stored["result"], "the server stored an empty annotation"
 
     records = pull(project, tmp_path / "pulled", "quotes")
+    summary = json.loads((tmp_path / "pulled" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["repairs"] == {}, "spans were relocated by text, not placed by their offsets"
+    assert summary["counts"]["offsets"] == {"codepoint": 3}, "Label Studio 1.23 stores code points"
     assert [r["id"] for r in records] == ["astral"]
     record = records[0]
     assert record["text"] == ASTRAL_TEXT
