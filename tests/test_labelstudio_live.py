@@ -239,3 +239,19 @@ def test_push_interrupted_by_a_dead_server_is_finished_by_pushing_again(
     doc_ids = [data["doc_id"] for _, data in labelstudio.iter_task_data(partial.id)]
     assert len(doc_ids) == len(set(doc_ids)) == distinct
     assert_token_absent(labelstudio.connection.token, [out, err, again.stdout, again.stderr], tmp_path)
+
+
+def test_pull_hands_the_live_export_to_the_converter(labelstudio: LabelStudioClient, labelstudio_project: Any, tmp_path: Path) -> None:
+    from annotate.pull import find_converter
+
+    if find_converter() is None:
+        pytest.skip("no converter (annotate.convert.convert_export) yet: pull is raw only")
+    project = labelstudio_project("news")
+    push_tasks(labelstudio, write_tasks(tmp_path / "t.jsonl", [{"data": {"text": TEXT, "doc_id": "emoji-1"}}]),
+               title=project.title, schema="news")
+    [(task_id, _)] = list(labelstudio.iter_task_data(project.id))
+    labelstudio.create_annotation(task_id, [span("Zelenskyy", "PERSON", "entity", "e1")])
+    done = run_cli("pull", "--project", project.title, "--out", str(tmp_path / "out"), "--schema", "news")
+    assert "converted by" in done.stderr
+    assert (tmp_path / "out" / "export.json").is_file()
+    assert_token_absent(labelstudio.connection.token, [done.stdout, done.stderr], tmp_path)

@@ -130,7 +130,7 @@ def pull(
     if not raw_only and result.converter is None:
         say("pull: the converter (annotate.convert.convert_export) is not there yet: kept the raw export only, as --raw-only",
             quiet=quiet)
-    converted = f"; converted by {result.converter}: {result.converted}" if result.converter else ""
+    converted = f"; converted by {result.converter}: {_describe(result.converted)}" if result.converter else ""
     say(
         f"pull: {result.tasks} task(s), {result.annotations} annotation(s), {result.predictions} prediction(s), "
         f"{result.drafts} draft(s) from {result.source} -> {result.export_path} ({result.bytes} bytes){converted}",
@@ -148,3 +148,12 @@ def _status(enabled: bool) -> Iterator[Callable[[str, int], None]]:
 
     with Console(stderr=True).status("exporting") as status:
         yield lambda state, size: status.update(f"export {state}" + (f": {size / 1e6:.1f} MB" if size else ""))
+
+
+def _describe(converted: Any) -> str:
+    """A short account of what the converter returned: the files it wrote, if it says so."""
+    files = getattr(converted, "files", None)
+    if isinstance(files, dict):
+        return ", ".join(f"{name} ({count})" for name, count in files.items())
+    text = " ".join(str(converted).split())
+    return text if len(text) <= 200 else text[:197] + "..."
