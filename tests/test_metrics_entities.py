@@ -364,3 +364,23 @@ def test_span_f1_is_symmetric() -> None:
     a = SpanArrays.from_tuples([(0, 0, 2, "PER"), (0, 5, 7, "LOC"), (1, 1, 3, "ORG")])
     b = SpanArrays.from_tuples([(0, 0, 2, "PER"), (1, 1, 3, "LOC")])
     assert span_f1(a, b) == span_f1(b, a) == pytest.approx(0.4)
+
+
+@SETTINGS
+@given(docs=record_docs)
+def test_type_confusion_equals_sklearn_confusion_matrix(docs) -> None:  # type: ignore[no-untyped-def]
+    from sklearn.metrics import confusion_matrix
+
+    from annotate.metrics.matching import match_spans
+    from annotate.metrics.tokens import type_confusion
+
+    gold = SpanArrays.from_tuples([(d, s, e, t) for d, (g, _) in enumerate(docs) for s, e, t in g], labels=TYPES)
+    pred = SpanArrays.from_tuples([(d, s, e, t) for d, (_, p) in enumerate(docs) for s, e, t in p], labels=TYPES)
+    ours = type_confusion(gold, pred)
+    m = match_spans(gold, pred, "partial", min_overlap=1e-9)
+    y_true = [gold.labels[l] for l in gold.label.tolist()] + ["O"] * int((m.pred_gold < 0).sum())
+    y_pred = [pred.labels[pred.label[j]] if j >= 0 else "O" for j in m.gold_pred.tolist()]
+    y_pred += [pred.labels[l] for l, g in zip(pred.label.tolist(), m.pred_gold.tolist()) if g < 0]
+    if not y_true:
+        return
+    assert ours["matrix"] == confusion_matrix(y_true, y_pred, labels=ours["labels"]).tolist()
