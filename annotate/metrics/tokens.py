@@ -38,7 +38,9 @@ def type_confusion(gold: SpanArrays, pred: SpanArrays) -> dict[str, Any]:
     o = len(labels) - 1
     m = match_spans(gold, pred, "partial", min_overlap=1e-9)
     g_row = gold.label.copy()
-    g_col = np.where(m.gold_pred >= 0, pred.label[np.maximum(m.gold_pred, 0)], o)
+    g_col = np.full(len(gold), o, dtype=np.int64)
+    matched = m.gold_pred >= 0
+    g_col[matched] = pred.label[m.gold_pred[matched]]
     spurious = m.pred_gold < 0
     rows = np.concatenate([g_row, np.full(int(spurious.sum()), o)])
     cols = np.concatenate([g_col, pred.label[spurious]])
