@@ -23,9 +23,9 @@ import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, Iterable, Iterator, Sequence
 
-from annotate.errors import ConversionError, InputError, shorten
+from annotate.errors import ConversionError, InputError
 from annotate.records import (
     DEFAULT_GOLD_RULE,
     GOLD_RULES,
@@ -37,93 +37,26 @@ from annotate.records import (
     task_to_conversions,
 )
 from annotate.schema import Schema, load_schema
+from annotate.taskfile import Progress, file_format, iter_items
 
 DESTINATIONS = ("records", "alternates", "predictions", "drafts")
 ITEM_KINDS = ("regions", "relations", "choices", "others")
-Progress = Callable[[int], None]  # called with the number of bytes read so far
 
 
 # --------------------------------------------------------------------------- reading exports
-
-
-def _first_byte(stream: IO[bytes]) -> bytes:
-    head = stream.read(4096)
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-        stream.seek(3)
-    else:
-        stream.seek(0)
-    stripped = head.lstrip()
-    return stripped[:1]
 
 
 def read_export(path: str | Path, *, progress: Progress | None = None) -> Iterator[tuple[str, Any]]:
     """Stream `(where, task)` pairs from a Label Studio export: a JSON array of tasks, or JSONL.
 
     `where` names the task for messages: `FILE: task #N` (array) or `FILE:LINE` (JSONL).
+    The reading is `annotate.taskfile.iter_items`; the shape of each task is checked by
+    `annotate.records.task_to_conversions`.
 
     Raises:
         InputError: the file is missing, empty, not JSON, or its top level is not an array / JSONL.
     """
-    path = Path(path)
-    try:
-        stream = path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; give a Label Studio export (JSON or JSONL).") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; give a Label Studio export file (JSON or JSONL).") from None
-    with stream:
-        first = _first_byte(stream)
-        if first == b"[":
-            yield from _read_array(path, stream, progress)
-        elif first == b"{":
-            yield from _read_jsonl(path, stream, progress)
-        elif not first:
-            raise InputError(f"{path}: the file is empty; export the project again.")
-        else:
-            raise InputError(
-                f"{path}: not a Label Studio export: expected a JSON array of tasks or JSONL (one task a line); "
-                f"the file starts with {shorten(stream.read(20).decode('utf-8', 'replace').strip(), 30)}."
-            )
-
-
-def _read_array(path: Path, stream: IO[bytes], progress: Progress | None) -> Iterator[tuple[str, Any]]:
-    import ijson
-
-    number = 0
-    try:
-        for number, task in enumerate(ijson.items(stream, "item", use_float=True), start=1):
-            if progress is not None and number % 256 == 0:
-                progress(stream.tell())
-            yield f"{path}: task #{number}", task
-    except ijson.JSONError as exc:
-        raise InputError(f"{path}: task #{number + 1}: not valid JSON ({shorten(str(exc), 80)}); the export is damaged or cut short.") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: task #{number + 1}: not UTF-8; re-export the project.") from None
-    if progress is not None:
-        progress(stream.tell())
-
-
-def _read_jsonl(path: Path, stream: IO[bytes], progress: Progress | None) -> Iterator[tuple[str, Any]]:
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            task = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if number == 1:
-                raise InputError(
-                    f"{path}:1: not a complete JSON object ({exc.msg}); a Label Studio export is a JSON array of "
-                    "tasks or JSONL (one task a line), not a single JSON object."
-                ) from None
-            raise InputError(f"{path}:{number}: not JSON ({exc.msg}); JSONL needs one task per line.") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{path}:{number}: not UTF-8; re-export the project.") from None
-        if progress is not None and number % 256 == 0:
-            progress(stream.tell())
-        yield f"{path}:{number}", task
-    if progress is not None:
-        progress(stream.tell())
+    return iter_items(path, what="a Label Studio export", progress=progress)
 
 
 def looks_like_export(path: str | Path) -> bool:
@@ -131,12 +64,10 @@ def looks_like_export(path: str | Path) -> bool:
     path = Path(path)
     if not path.is_file():
         return False
+    form = file_format(path)
+    if form != "jsonl":
+        return form == "array"  # records are JSONL, never an array
     with path.open("rb") as stream:
-        first = _first_byte(stream)
-        if first == b"[":
-            return True  # records are JSONL, never an array
-        if first != b"{":
-            return False
         line = stream.readline()
     try:
         row = json.loads(line)

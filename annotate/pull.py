@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
-import json
 import shutil
 import sys
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any, Callable, Iterator
 
 from annotate.errors import InputError, shorten
 from annotate.labelstudio import LabelStudioClient
+from annotate.taskfile import file_format, iter_items
 
 CONVERTER_MODULES = ("annotate.convert", "annotate.records")
 
@@ -71,36 +71,10 @@ def iter_export(path: Path) -> Iterator[dict[str, Any]]:
     Raises:
         InputError: unreadable, not JSON, or an item that is not a task object.
     """
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}).") from None
-    with stream:
-        head = stream.read(1 << 12).lstrip()
-        stream.seek(0)
-        if head.startswith(b"["):
-            import ijson
-
-            try:
-                for number, task in enumerate(ijson.items(stream, "item", use_float=True), start=1):
-                    if not isinstance(task, dict) or "data" not in task:
-                        raise InputError(f"{path}: item {number} is not a Label Studio task; got {shorten(task)}.")
-                    yield task
-            except ijson.JSONError as exc:
-                raise InputError(f"{path}: not a valid Label Studio JSON export ({shorten(str(exc), 80)}).") from None
-            return
-        if not head:
-            raise InputError(f"{path}: empty; expected a Label Studio export (JSON array or JSONL).")
-        for number, raw in enumerate(stream, start=1):
-            if not raw.strip():
-                continue
-            try:
-                task = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}); expected a JSON array or one task per line.") from None
-            if not isinstance(task, dict) or "data" not in task:
-                raise InputError(f"{path}:{number}: not a Label Studio task; got {shorten(task)}.")
-            yield task
+    for where, task in iter_items(path, what="a Label Studio export", array_label="item "):
+        if not isinstance(task, dict) or "data" not in task:
+            raise InputError(f"{where} is not a Label Studio task; got {shorten(task)}.")
+        yield task
 
 
 def count_export(path: Path) -> dict[str, int]:
@@ -148,9 +122,7 @@ def pull_file(path: Path, out_dir: Path, *, raw_only: bool = False, **convert_op
     """Take an export downloaded from the UI: check it, copy it unchanged into `out_dir`, convert it."""
     counts = count_export(path)  # fails before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
-    with path.open("rb") as stream:
-        is_array = stream.read(1 << 12).lstrip().startswith(b"[")
-    dest = out_dir / ("export.json" if is_array else "export.jsonl")
+    dest = out_dir / ("export.json" if file_format(path) == "array" else "export.jsonl")
     if path.resolve() != dest.resolve():
         shutil.copyfile(path, dest)
     name, converted = _convert(dest, out_dir, raw_only, convert_options)

@@ -8,7 +8,6 @@ run, an import whose answer was lost is never blindly re-sent: the project is re
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -22,6 +21,7 @@ from annotate.labelstudio import (
     normalize_config,
 )
 from annotate.schema import read_config
+from annotate.taskfile import iter_items
 
 DEFAULT_BATCH_SIZE = 250
 
@@ -46,49 +46,29 @@ class PushResult:
         return asdict(self)
 
 
-def iter_tasks(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line or item number, task) from a JSONL file or a JSON array (as `annotate tasks` writes them).
+def iter_tasks(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, task) from a JSONL file or a JSON array (as `annotate tasks` writes them), streaming.
+
+    `where` names the task for messages: `FILE:LINE` (JSONL) or `FILE: item N` (array).
 
     Raises:
         InputError: unreadable file, bad JSON, or a task without `data.text` / `data.doc_id`.
     """
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}).") from None
-    with stream:
-        head = stream.read(1 << 12).lstrip()
-        stream.seek(0)
-        if head.startswith(b"["):
-            import ijson
-
-            try:
-                for number, task in enumerate(ijson.items(stream, "item", use_float=True), start=1):
-                    yield number, _check_task(task, path, f": item {number}")
-            except ijson.JSONError as exc:
-                raise InputError(f"{path}: not a valid JSON array of tasks ({shorten(str(exc), 80)}).") from None
-            return
-        for number, raw in enumerate(stream, start=1):
-            if not raw.strip():
-                continue
-            try:
-                task = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}); one task per line expected.") from None
-            yield number, _check_task(task, path, f":{number}")
+    for where, task in iter_items(path, what="a tasks file", array_label="item "):
+        yield where, _check_task(task, where)
 
 
-def _check_task(task: Any, path: Path, where: str) -> dict[str, Any]:
+def _check_task(task: Any, where: str) -> dict[str, Any]:
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict):
-        raise InputError(f"{path}{where}: a task is {{\"data\": {{...}}}}; got {shorten(task)}.")
+        raise InputError(f"{where}: a task is {{\"data\": {{...}}}}; got {shorten(task)}.")
     if not isinstance(data.get("text"), str):
-        raise InputError(f"{path}{where}: data.text is missing or not a string; make tasks with `annotate tasks`.")
+        raise InputError(f"{where}: data.text is missing or not a string; make tasks with `annotate tasks`.")
     if data.get("doc_id") in (None, ""):
-        raise InputError(f"{path}{where}: data.doc_id is missing; push needs it to stay idempotent (`annotate tasks` sets it).")
+        raise InputError(f"{where}: data.doc_id is missing; push needs it to stay idempotent (`annotate tasks` sets it).")
     for prediction in task.get("predictions") or []:
         if not isinstance(prediction, dict) or not isinstance(prediction.get("result"), list):
-            raise InputError(f"{path}{where}: each prediction needs a result list; got {shorten(prediction)}.")
+            raise InputError(f"{where}: each prediction needs a result list; got {shorten(prediction)}.")
     return task  # type: ignore[no-any-return]
 
 

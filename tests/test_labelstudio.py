@@ -304,7 +304,7 @@ def test_tasks_file_errors_name_the_line(tmp_path: Path) -> None:
 def test_push_checks_the_whole_file_before_touching_the_server(fake: FakeLabelStudio, client: LabelStudioClient, tmp_path: Path) -> None:
     bad = tmp_path / "tasks.jsonl"
     bad.write_text('{"data": {"text": "x", "doc_id": "a"}}\nnot json\n')
-    with pytest.raises(InputError, match="tasks.jsonl:2: not valid JSON"):
+    with pytest.raises(InputError, match="tasks.jsonl:2: not JSON"):
         push_tasks(client, bad, title="News", schema="news")
     assert fake.requests == []
 

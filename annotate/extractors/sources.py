@@ -15,6 +15,7 @@ from annotate.documents import DocumentStats, iter_documents
 from annotate.errors import InputError, shorten
 from annotate.extractors.base import Source
 from annotate.recordio import read_records
+from annotate.taskfile import iter_items
 
 InputKind = Literal["corpus", "tasks", "records"]
 RECORD_KEYS = ("entities", "quotes", "events")
@@ -60,31 +61,12 @@ def detect_input(path: Path) -> InputKind:
 
 
 def iter_task_sources(path: Path) -> Iterator[Source]:
-    """Sources from Label Studio tasks (JSONL, or a JSON array): `data.text`, id `data.doc_id`.
+    """Sources from Label Studio tasks (JSONL, or a JSON array), streaming: `data.text`, id `data.doc_id`.
 
     Raises:
-        InputError: a line that is not a task with `data.text`, named by file and line.
+        InputError: a line that is not a task with `data.text`, named by file and line (or task).
     """
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}).") from None
-    rows: list[tuple[int, Any]] = []
-    if path.suffix == ".json":
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{exc.lineno}: not JSON ({exc.msg}); give a JSON array of tasks.") from None
-        rows = list(enumerate(data if isinstance(data, list) else [data], start=1))
-    else:
-        for number, line in enumerate(raw.splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append((number, json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{number}: not JSON ({exc.msg}); write one task per line.") from None
-    for number, task in rows:
-        where = f"{path}:{number}" if path.suffix != ".json" else f"{path} task {number}"
+    for where, task in iter_items(path, what="a tasks file"):
         data = task.get("data") if isinstance(task, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise InputError(f"{where}: a task needs data.text (a string); got {shorten(task)}.")
