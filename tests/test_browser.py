@@ -424,6 +424,36 @@ def test_spans_after_astral_characters_arrive_exactly(page: Any, ls_client: Any,
     assert record["annotator"] == ui_login["email"]
 
 
+def test_entities_and_events_after_astral_characters_arrive_exactly(page: Any, ls_client: Any, ui_login: dict[str, str],
+                                                                   make_project: Callable[..., Any], tmp_path: Path) -> None:
+    """On the combined news schema: an entity and an event (trigger, argument in a role) selected
+    after astral characters come back from `annotate pull` at the selected characters."""
+    text = "😀😀 𝒜 Bob met Ann in Paris. 𝒜 Bob met Ann in Paris again."
+    project, ids = make_project("news", [{"data": {"text": text, "doc_id": "astral-news"}}])
+    open_task(page, ls_client.connection.url, project.id, ids["astral-news"], ui_login)
+
+    label_span(page, "PERSON", "Bob")
+    label_span(page, "GPE", "Paris")
+    label_span(page, "Contact.Meet", "met")
+    label_span(page, "ARGUMENT", "Ann")
+    relate(page, "met", "Ann", "Participant")
+    screenshot(page, "astral-news")
+    submit(page)
+
+    records = pull(project, tmp_path / "pulled", "news")
+    summary = json.loads((tmp_path / "pulled" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["repairs"] == {}
+    assert [r["id"] for r in records] == ["astral-news"]
+    record = records[0]
+    entities = sorted(record["entities"], key=lambda e: e["start"])
+    assert entities == [{**span_of(text, "Bob"), "label": "PERSON"}, {**span_of(text, "Paris"), "label": "GPE"}]
+    assert record["events"] == [{
+        "type": "Contact.Meet",
+        "trigger": span_of(text, "met"),
+        "arguments": [{"role": "Participant", **span_of(text, "Ann")}],
+    }]
+
+
 def test_accepted_prediction_arrives_as_an_annotation(page: Any, ls_client: Any, ui_login: dict[str, str],
                                                       make_project: Callable[..., Any], tmp_path: Path) -> None:
     """A baseline proposal made by `annotate tasks --prelabel baseline`, accepted as it is in the
