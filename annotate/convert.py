@@ -336,12 +336,15 @@ class _Writers:
         self.streams: dict[str, IO[str]] = {}
         self.lines: Counter[str] = Counter()
 
-    def write(self, name: str, row: Any) -> None:
+    def write(self, name: str, row: Any) -> str:
+        """Write `row` as one JSON line of `name`; returns the JSON (without the newline)."""
+        line = json.dumps(row, ensure_ascii=False)
         stream = self.streams.get(name)
         if stream is None:
             stream = self.streams[name] = (self.folder / name).open("w", encoding="utf-8", newline="\n")
-        stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        stream.write(line + "\n")
         self.lines[name] += 1
+        return line
 
     def close(self) -> None:
         for stream in self.streams.values():
@@ -402,7 +405,7 @@ def convert_export(
         InputError, ConversionError: a malformed export (file and task named), or accounting that
             does not add up.
     """
-    from annotate.dataset import DatasetRowBuilder, SplitWriter, build_dataset_dict, write_card
+    from annotate.dataset import DatasetRowBuilder, SplitWriter, install_dataset_dict, write_card
 
     schema_obj = load_schema(schema)
     splits = parse_split(split)
@@ -419,7 +422,7 @@ def convert_export(
     writers = _Writers(out)
     build = out / f".build-{uuid.uuid4().hex}"
     build.mkdir()
-    split_writers = {name: SplitWriter(out / f"{name}.jsonl", build / f"{name}.arrow", schema_obj) for name, _ in splits}
+    split_writers = {name: SplitWriter(out / f"{name}.jsonl", build / name, schema_obj) for name, _ in splits}
     labels: dict[str, Counter[str]] = {"entities": Counter(), "quote_kinds": Counter(), "events": Counter(), "roles": Counter()}
     annotators: Counter[str] = Counter()
     split_rows: Counter[str] = Counter({name: 0 for name, _ in splits})
@@ -431,11 +434,11 @@ def convert_export(
                 continue
             record = output.record
             assert record is not None
-            writers.write(f"{output.destination}.jsonl", record)
+            line = writers.write(f"{output.destination}.jsonl", record)
             if output.destination != "records":
                 continue
             name = split_of(output.split_key, splits)
-            split_writers[name].add(rows.row(record))
+            split_writers[name].add(rows.row(record), record_json=line)
             split_rows[name] += 1
             annotators[str(record.get("annotator"))] += 1
             labels["entities"].update(e["label"] for e in record["entities"])
@@ -458,7 +461,7 @@ def convert_export(
                 (out / name).touch()
                 files[name] = 0
         writers.close()
-        build_dataset_dict(out, {name: w.arrow_path for name, w in split_writers.items()}, schema_obj)
+        install_dataset_dict(out, {name: w.folder for name, w in split_writers.items()})
     finally:
         writers.close()
         for writer in split_writers.values():

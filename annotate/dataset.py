@@ -161,26 +161,49 @@ class _Encoder:
 
 
 class SplitWriter:
-    """Streams the rows of one split: a JSONL file (labels as names) and an Arrow shard (ids).
+    """Streams the rows of one split: a JSONL file (labels as names) and the split's Arrow shards (ids).
 
-    Rows are encoded and written in batches of `batch_size`, so memory stays flat; the Arrow
-    stream file has the declared features in its schema metadata (`Features.arrow_schema`).
+    The shards are written straight in the layout `Dataset.save_to_disk` makes (Arrow IPC stream
+    files `data-NNNNN-of-MMMMM.arrow`, a new one after `max_shard_bytes`, with the declared
+    features in their schema metadata), so nothing is written twice and nothing is read back:
+    memory stays flat whatever the number of rows. `close()` adds `state.json` and
+    `dataset_info.json`; `install_dataset_dict` then moves the folder into place.
     """
 
-    def __init__(self, jsonl_path: Path, arrow_path: Path, schema: Schema, *, batch_size: int = 1000) -> None:
-        import pyarrow as pa
+    def __init__(self, jsonl_path: Path, folder: Path, schema: Schema, *, batch_size: int = 1000,
+                 max_shard_bytes: int | None = None) -> None:
+        from datasets import config
 
-        self.jsonl_path, self.arrow_path = jsonl_path, arrow_path
+        self.jsonl_path, self.folder = jsonl_path, folder
         self.encode = _Encoder(schema)
-        self.schema = features_for(schema).arrow_schema
+        self.features = features_for(schema)
+        self.schema = self.features.arrow_schema
         self.batch_size = batch_size
+        self.max_shard_bytes = max_shard_bytes if max_shard_bytes is not None else _size_in_bytes(config.MAX_SHARD_SIZE)
         self.batch: list[dict[str, Any]] = []
         self.rows = 0
+        self.shards: list[Path] = []
+        folder.mkdir(parents=True, exist_ok=True)
         self.jsonl = jsonl_path.open("w", encoding="utf-8", newline="\n")
-        self.writer = pa.ipc.new_stream(str(arrow_path), self.schema)
+        self.sink: Any = None
+        self.writer: Any = None
+        self._open_shard()
 
-    def add(self, row: dict[str, Any]) -> None:
-        self.jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+    def _open_shard(self) -> None:
+        import pyarrow as pa
+
+        path = self.folder / f"shard-{len(self.shards):05d}.arrow"
+        self.shards.append(path)
+        self.sink = pa.OSFile(str(path), "wb")
+        self.writer = pa.ipc.new_stream(self.sink, self.schema)
+
+    def _close_shard(self) -> None:
+        self.writer.close()
+        self.sink.close()
+
+    def add(self, row: dict[str, Any], *, record_json: str | None = None) -> None:
+        """Write `row`; `record_json` (the `json.dumps` of its record, when at hand) is reused for the JSONL line."""
+        self.jsonl.write(_row_json(row, record_json) + "\n")
         self.batch.append(self.encode(row))
         self.rows += 1
         if len(self.batch) >= self.batch_size:
@@ -190,46 +213,74 @@ class SplitWriter:
         import pyarrow as pa
 
         if self.batch:
+            if self.sink.tell() >= self.max_shard_bytes:
+                self._close_shard()
+                self._open_shard()
             self.writer.write_table(pa.Table.from_pylist(self.batch, schema=self.schema))
             self.batch = []
 
     def close(self) -> None:
-        """Write what is left and close both files (once)."""
-        if not self.jsonl.closed:
-            self.flush()
-            self.writer.close()
-            self.jsonl.close()
+        """Write what is left, close the files and write `state.json` and `dataset_info.json` (once)."""
+        from datasets.fingerprint import generate_random_fingerprint
+        from datasets.info import DatasetInfo
+        from datasets.utils.py_utils import asdict
+
+        if self.jsonl.closed:
+            return
+        self.flush()
+        self._close_shard()
+        self.jsonl.close()
+        count = len(self.shards)
+        names = [f"data-{i:05d}-of-{count:05d}.arrow" for i in range(count)]
+        for path, name in zip(self.shards, names):
+            path.replace(self.folder / name)
+        # what save_to_disk writes; the fingerprint is new for every build, so no cache can hand back stale data
+        state = {"_data_files": [{"filename": name} for name in names], "_fingerprint": generate_random_fingerprint(),
+                 "_format_columns": None, "_format_kwargs": {}, "_format_type": None, "_output_all_columns": False,
+                 "_split": self.folder.name}
+        (self.folder / "state.json").write_text(json.dumps(state, indent=2, sort_keys=True), encoding="utf-8")
+        info = asdict(DatasetInfo(features=self.features))
+        (self.folder / "dataset_info.json").write_text(json.dumps({k: info[k] for k in sorted(info)}, indent=2), encoding="utf-8")
 
     def abort(self) -> None:
-        """Close both files without writing the pending batch (after an error)."""
+        """Close the files without writing the pending batch (after an error)."""
         if not self.jsonl.closed:
             self.jsonl.close()
-            self.writer.close()
+            self._close_shard()
 
 
-def build_dataset_dict(out_dir: Path, shards: dict[str, Path], schema: Schema) -> DatasetDict:
-    """Make the `DatasetDict` from one Arrow shard per split and `save_to_disk(out_dir)`.
+_RECORD_KEYS = ("id", "text", "entities", "quotes", "events", *PROVENANCE_KEYS)
+_TOKEN_KEYS = ("tokens", "token_offsets", "ner_tags", "bio_conflicts")
 
-    The shards were written by `SplitWriter` for this conversion only; nothing goes through a
-    `datasets` cache, so a re-pulled export can never come back stale from one
-    (the `from_generator` trap, huggingface/datasets#7448).
+
+def _row_json(row: dict[str, Any], record_json: str | None) -> str:
+    """`json.dumps(row, ensure_ascii=False)`, reusing the record's JSON (the row's first keys) when given."""
+    if record_json is None or tuple(row) != (*_RECORD_KEYS, *_TOKEN_KEYS):
+        return json.dumps(row, ensure_ascii=False)
+    tail = json.dumps({key: row[key] for key in _TOKEN_KEYS}, ensure_ascii=False)
+    return f"{record_json[:-1]}, {tail[1:]}"
+
+
+def _size_in_bytes(size: int | str) -> int:
+    from datasets.utils.py_utils import convert_file_size_to_int
+
+    return int(convert_file_size_to_int(size))
+
+
+def install_dataset_dict(out_dir: Path, folders: dict[str, Path]) -> None:
+    """Move each split's finished folder (from `SplitWriter`) to `out_dir/<split>` and write `dataset_dict.json`.
+
+    The result is what `DatasetDict.save_to_disk(out_dir)` writes; `datasets.load_from_disk(out_dir)`
+    loads it. Files are moved, never copied. Nothing goes through a `datasets` cache, so a
+    re-pulled export can never come back stale from one (the `from_generator` trap,
+    huggingface/datasets#7448).
     """
-    from datasets import Dataset, DatasetDict, DatasetInfo, disable_progress_bars, enable_progress_bars
-    from datasets.utils.logging import is_progress_bar_enabled
-
-    features = features_for(schema)
-    bars = is_progress_bar_enabled()
-    disable_progress_bars()
-    try:
-        parts = {name: Dataset.from_file(str(path), info=DatasetInfo(features=features), split=name)
-                 for name, path in shards.items()}
-        dataset = DatasetDict(parts)
-        # an empty split needs one (empty) shard, else load_from_disk finds no data file
-        dataset.save_to_disk(str(out_dir), num_shards={name: 1 for name, part in parts.items() if len(part) == 0} or None)
-    finally:
-        if bars:
-            enable_progress_bars()
-    return dataset
+    for name, folder in folders.items():
+        target = out_dir / name
+        target.mkdir(parents=True, exist_ok=True)
+        for path in folder.iterdir():
+            path.replace(target / path.name)
+    (out_dir / "dataset_dict.json").write_text(json.dumps({"splits": list(folders)}), encoding="utf-8")
 
 
 def load_dataset_dict(path: str | Path) -> DatasetDict:

@@ -166,3 +166,44 @@ def test_export_inside_the_output_folder(tmp_path: Path) -> None:
     clash.write_text(json.dumps(tricky_export()[0]) + "\n")
     with pytest.raises(InputError, match="one of the files"):
         convert_export(clash, out)
+
+
+def test_the_dataset_is_written_in_place_as_save_to_disk_lays_it_out(tmp_path: Path) -> None:
+    tasks = [{"id": i, "data": {"text": f"Ann met Bob {i}.", "doc_id": f"d{i}"},
+              "annotations": [{"id": i, "result": [{"id": "a", "from_name": "entity", "to_name": "text", "type": "labels",
+                                                    "value": {"start": 0, "end": 3, "text": "Ann", "labels": ["PERSON"]}}]}]}
+             for i in range(40)]
+    export = tmp_path / "e.json"
+    export.write_text(json.dumps(tasks))
+    # one split stays empty: it still needs its (empty) shard for load_from_disk
+    summary = convert_export(export, tmp_path / "o", split="train=0.999,test=0.001")
+    assert summary.splits == {"train": 40, "test": 0}
+    ds = datasets.load_from_disk(str(tmp_path / "o"))
+    assert (ds["train"].num_rows, ds["test"].num_rows) == (40, 0) and ds["test"].features == features_for(NEWS)
+    assert sorted(p.name for p in (tmp_path / "o" / "train").iterdir()) == ["data-00000-of-00001.arrow", "dataset_info.json", "state.json"]
+    state = json.loads((tmp_path / "o" / "train" / "state.json").read_text())
+    assert state["_split"] == "train" and state["_data_files"] == [{"filename": "data-00000-of-00001.arrow"}]
+    # the split JSONL reuses the record's JSON but is exactly json.dumps of the row
+    rows = [json.loads(line) for line in (tmp_path / "o" / "train.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ds["train"]["id"] and rows[0]["ner_tags"] == ["B-PERSON", "O", "O", "O", "O"]
+    assert list(rows[0]) == list(features_for(NEWS))
+    assert not list((tmp_path / "o").glob(".build-*"))
+
+
+def test_a_large_split_gets_several_shards(tmp_path: Path) -> None:
+    from annotate.dataset import DatasetRowBuilder, SplitWriter, install_dataset_dict
+
+    records = [{"id": f"d{i}", "text": f"Ann met Bob {i}.", "entities": [{"start": 0, "end": 3, "text": "Ann", "label": "PERSON"}],
+                "quotes": [], "events": [], "task_id": i, "annotation_id": i, "annotator": "a", "origin": "annotation",
+                "created_at": None, "updated_at": None, "lead_time": None} for i in range(25)]
+    builder = DatasetRowBuilder(NEWS)
+    writer = SplitWriter(tmp_path / "train.jsonl", tmp_path / "build" / "train", NEWS, batch_size=10, max_shard_bytes=1)
+    for record in records:
+        writer.add(builder.row(record), record_json=json.dumps(record))
+    writer.close()
+    install_dataset_dict(tmp_path / "o", {"train": tmp_path / "build" / "train"})
+    names = sorted(p.name for p in (tmp_path / "o" / "train").glob("*.arrow"))
+    assert names == [f"data-{i:05d}-of-00003.arrow" for i in range(3)]
+    ds = datasets.load_from_disk(str(tmp_path / "o"))
+    assert ds["train"]["id"] == [r["id"] for r in records]
+    assert [json.loads(line) for line in (tmp_path / "train.jsonl").read_text().splitlines()] == [builder.row(r) for r in records]
