@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,7 @@ import numpy.typing as npt
 from annotate.errors import ScoreError, shorten
 from annotate.metrics.spanarrays import IntArray, SpanArrays
 
+Codes = npt.NDArray[np.signedinteger[Any]]  # small integer codes (tag, prefix, type), any width
 SchemeTag = Literal["IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU"]
 TAG_SCHEMES: tuple[SchemeTag, ...] = ("IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU")
 
@@ -47,8 +48,6 @@ _ALLOWED: dict[str, frozenset[int]] = {
     "BILOU": frozenset({B, I, E, S}),
 }
 _TAG = re.compile(r"^([^-]*)-(.*)$", re.S)
-_WHITESPACE = np.zeros(256, dtype=bool)
-_WHITESPACE[[9, 10, 11, 12, 13, 32]] = True
 _LETTER = {O: "O", B: "B", I: "I", E: "E", S: "S", OPEN: "[", CLOSE: "]", DOT: ".", OTHER: "?"}
 
 
@@ -57,8 +56,8 @@ class TagTable:
     """The distinct tags of a file: text, prefix code and type code of each."""
 
     tags: tuple[str, ...]
-    prefix: IntArray
-    type: IntArray
+    prefix: npt.NDArray[np.int8]
+    type: npt.NDArray[np.int32]
     types: tuple[str, ...]  # types[0] == "" (the O tag's)
     known: npt.NDArray[np.bool_]  # the tag is one the scheme produces (O, or an allowed prefix with a type)
 
@@ -86,8 +85,8 @@ def tag_table(tags: list[str], scheme: SchemeTag) -> TagTable:
         known.append((code == O and kind == "") or (code in _ALLOWED[scheme] and kind != ""))
     return TagTable(
         tuple(tags),
-        np.array(prefix, dtype=np.int64),
-        np.array(type_codes, dtype=np.int64),
+        np.array(prefix, dtype=np.int8),
+        np.array(type_codes, dtype=np.int32),
         tuple(types),
         np.array(known, dtype=bool),
     )
@@ -99,11 +98,11 @@ class ConllFile:
 
     path: Path
     data: bytes
-    token_start: IntArray  # byte offsets of the token column
-    token_end: IntArray
-    line: IntArray  # 1-based line number of each token
-    gold: IntArray  # tag codes into `table`
-    pred: IntArray
+    token_start: npt.NDArray[np.signedinteger[Any]]  # byte offsets of the token column (int32 under 2 GB)
+    token_end: npt.NDArray[np.signedinteger[Any]]
+    line: npt.NDArray[np.signedinteger[Any]]  # 1-based line number of each token
+    gold: npt.NDArray[np.int32]  # tag codes into `table`
+    pred: npt.NDArray[np.int32]
     sentence_start: npt.NDArray[np.bool_]
     doc_start: npt.NDArray[np.bool_]
     table: TagTable
@@ -132,11 +131,18 @@ class ConllFile:
 BLOCK = 1 << 22  # bytes per block: the reader's working memory stays a few times this
 
 
+def _index_dtype(limit: int) -> type[np.signedinteger[Any]]:
+    """The narrowest of int32 and int64 that holds every value below `limit` (halves the memory
+    of the per-token arrays on any file under 2 GB)."""
+    return np.int32 if limit < (1 << 31) - 64 else np.int64
+
+
 def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
     """Read a CoNLL file (token, ..., gold tag, predicted tag per line) into arrays.
 
-    The bytes are processed in blocks of whole lines, so memory beyond the file and the per-token
-    arrays stays small.
+    The bytes are processed in blocks of whole lines, written straight into per-token arrays
+    sized by the number of lines (int32 below 2 GB), so memory beyond the file and those arrays
+    stays a few blocks.
 
     Raises:
         ScoreError: the file cannot be read, has fewer than 3 columns, or a line has a number of
@@ -149,47 +155,68 @@ def read_conll(path: Path, *, scheme: SchemeTag = "IOB2") -> ConllFile:
     buf = np.frombuffer(data, dtype=np.uint8)
     if buf.size == 0:
         raise ScoreError(f"{path}: the file is empty; expected lines of token, gold tag, predicted tag.")
+    n_lines = data.count(b"\n") + 1
+    offset_t, line_t = _index_dtype(buf.shape[0]), _index_dtype(n_lines + 1)
+    out = _Columns(
+        np.empty(n_lines, dtype=offset_t), np.empty(n_lines, dtype=offset_t), np.empty(n_lines, dtype=line_t),
+        np.empty(n_lines, dtype=np.int32), np.empty(n_lines, dtype=np.int32),
+    )
     vocab: dict[bytes, int] = {}
     shape: list[int] = []  # [columns, first line number]
-    parts: list[tuple[IntArray, ...]] = []
-    line_base, lo = 0, 0
+    line_base, lo, n = 0, 0, 0
     while lo < buf.shape[0]:
         cut = data.find(b"\n", lo + BLOCK)
         hi = buf.shape[0] if cut < 0 else cut + 1
-        part, n_newlines = _read_block(path, buf, lo, hi, line_base, vocab, shape)
-        if part is not None:
-            parts.append(part)
+        written, n_newlines = _read_block(path, buf, lo, hi, line_base, vocab, shape, out, n)
+        n += written
         line_base += n_newlines
         lo = hi
-    if not parts:
+    if n == 0:
         raise ScoreError(f"{path}: no token lines; expected lines of token, gold tag, predicted tag.")
     columns = shape[0]
-    token_start, token_end, filled, gold_codes, pred_codes = (np.concatenate(column) for column in zip(*parts))
-    line = filled + 1
+    token_start, token_end, line, gold_codes, pred_codes = (column[:n] for column in out)
 
     # -X- lines end a sentence like blank lines and are not tokens
     is_x = _spells(buf, token_start, token_end, b"-X-")
-    sentence_start = np.ones(filled.shape[0], dtype=bool)
-    sentence_start[1:] = (filled[1:] != filled[:-1] + 1) | is_x[:-1]
-    keep = ~is_x
+    sentence_start = np.ones(n, dtype=bool)
+    sentence_start[1:] = (line[1:] != line[:-1] + 1) | is_x[:-1]
     doc_start = _spells(buf, token_start, token_end, b"-docstart-", fold=True)
-    tags = [key.rstrip(b"\0").decode("utf-8", "replace") for key in vocab]
+    tags = [key.decode("utf-8", "replace") for key in vocab]
     table = tag_table(tags, scheme)
-    if keep.all():
+    if not is_x.any():
         return ConllFile(Path(path), data, token_start, token_end, line, gold_codes, pred_codes,
                          sentence_start, doc_start, table, scheme, columns)
+    keep = ~is_x
     return ConllFile(
         Path(path), data, token_start[keep], token_end[keep], line[keep], gold_codes[keep], pred_codes[keep],
         sentence_start[keep], doc_start[keep], table, scheme, columns,
     )
 
 
+class _Columns(NamedTuple):
+    """The reader's output arrays, one entry per token line: token offsets, line number, tag codes."""
+
+    token_start: npt.NDArray[np.signedinteger[Any]]
+    token_end: npt.NDArray[np.signedinteger[Any]]
+    line: npt.NDArray[np.signedinteger[Any]]
+    gold: npt.NDArray[np.int32]
+    pred: npt.NDArray[np.int32]
+
+
+def _is_word(block: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    """Bytes that are not white space (tab, newline, vertical tab, form feed, carriage return, space)."""
+    word: npt.NDArray[np.bool_] = (block < 9) | ((block > 13) & (block != 32))
+    return word
+
+
 def _read_block(
-    path: Path, buf: npt.NDArray[np.uint8], lo: int, hi: int, line_base: int, vocab: dict[bytes, int], shape: list[int]
-) -> tuple[tuple[IntArray, ...] | None, int]:
-    """Token lines of `buf[lo:hi]` (whole lines): token offsets, line indices, tag codes."""
+    path: Path, buf: npt.NDArray[np.uint8], lo: int, hi: int, line_base: int, vocab: dict[bytes, int],
+    shape: list[int], out: _Columns, at: int,
+) -> tuple[int, int]:
+    """Write the token lines of `buf[lo:hi]` (whole lines) into `out` from index `at`: token offsets,
+    line numbers, tag codes. Returns (token lines written, newlines seen)."""
     block = buf[lo:hi]
-    word = ~_WHITESPACE[block]
+    word = _is_word(block)
     edges = np.flatnonzero(word[1:] != word[:-1]) + 1
     if word[0]:
         edges = np.concatenate([[0], edges])
@@ -201,9 +228,10 @@ def _read_block(
     # fields before each newline, so fields per line (one search per line, not per field)
     before = np.searchsorted(field_start, newlines)
     per_line = np.diff(before, prepend=0, append=field_start.shape[0])
+    del before
     filled = np.flatnonzero(per_line)
     if filled.size == 0:
-        return None, int(newlines.shape[0])
+        return 0, int(newlines.shape[0])
     if not shape:
         shape += [int(per_line[filled[0]]), line_base + int(filled[0]) + 1]
         if shape[0] < 3:
@@ -212,23 +240,35 @@ def _read_block(
                 "(add the predictions as a last column)."
             )
     columns, first_line = shape
-    bad = filled[per_line[filled] != columns]
-    if bad.size:
-        n = int(bad[0])
+    counts = per_line[filled]
+    if bool((counts != columns).any()):
+        n = int(filled[np.flatnonzero(counts != columns)[0]])
         raise ScoreError(
             f"{path}:{line_base + n + 1}: {int(per_line[n])} columns, but line {first_line} has {columns}; "
             "every token line needs the same columns (token ... gold tag, predicted tag)."
         )
-    last = np.cumsum(per_line)[filled] - 1  # index of each filled line's last field
-    first = last - (columns - 1)
-    gold, pred = _tag_codes(
-        buf, lo + field_start[last - 1], lo + field_end[last - 1], lo + field_start[last], lo + field_end[last], vocab
-    )
-    return (lo + field_start[first], lo + field_end[first], filled + line_base, gold, pred), int(newlines.shape[0])
+    # every filled line has `columns` fields, so its fields are consecutive: line k's first field
+    # is k * columns
+    k = filled.shape[0]
+    first = np.arange(0, k * columns, columns)
+    stop = at + k
+    out.token_start[at:stop] = field_start[first]
+    out.token_start[at:stop] += lo
+    out.token_end[at:stop] = field_end[first]
+    out.token_end[at:stop] += lo
+    out.line[at:stop] = filled
+    out.line[at:stop] += line_base + 1
+    first += columns - 2
+    gold_start, gold_end = field_start[first], field_end[first]
+    first += 1
+    pred_start, pred_end = field_start[first], field_end[first]
+    _tag_codes(block, gold_start, gold_end, pred_start, pred_end, vocab, out.gold[at:stop], out.pred[at:stop])
+    return k, int(newlines.shape[0])
 
 
 def _spells(
-    buf: npt.NDArray[np.uint8], starts: IntArray, ends: IntArray, word: bytes, *, fold: bool = False
+    buf: npt.NDArray[np.uint8], starts: npt.NDArray[np.signedinteger[Any]], ends: npt.NDArray[np.signedinteger[Any]],
+    word: bytes, *, fold: bool = False,
 ) -> npt.NDArray[np.bool_]:
     """Whether the field `[starts, ends)` is `word` (ASCII case folded with `fold`); only fields of
     the right length are looked at."""
@@ -247,40 +287,33 @@ def _spells(
 _LOW_BYTES = np.array([0] + [(1 << (8 * k)) - 1 for k in range(1, 8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
-def _words(padded: npt.NDArray[np.uint8], starts: IntArray, lengths: IntArray, word: int) -> npt.NDArray[np.uint64]:
-    """Bytes [8 word, 8 word + 8) of each field as a little-endian uint64, zero past the field's end."""
-    aligned = np.frombuffer(padded.data, dtype="<u8", count=padded.shape[0] // 8)
-    at = starts + 8 * word
-    q, r = at >> 3, (at & 7).astype(np.uint64)
-    lo, hi = aligned[q], aligned[q + 1]
-    shift = r * np.uint64(8)
-    # hi << (64 - shift) in two steps, so that shift 0 gives 0 rather than an undefined 64-bit shift
-    joined = (lo >> shift) | ((hi << (np.uint64(63) - shift)) << np.uint64(1))
-    remaining = np.clip(lengths - 8 * word, 0, 8)
-    return joined & _LOW_BYTES[remaining]
-
-
 def _tag_codes(
-    buf: npt.NDArray[np.uint8], gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray, vocab: dict[bytes, int]
-) -> tuple[IntArray, IntArray]:
-    """Codes for the gold and predicted tags of a block; `vocab` (tag bytes -> code) grows as met.
+    block: npt.NDArray[np.uint8], gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray, vocab: dict[bytes, int],
+    gold_out: npt.NDArray[np.int32], pred_out: npt.NDArray[np.int32],
+) -> None:
+    """Codes of the gold and predicted tags of a block (offsets into `block`) into `gold_out` and
+    `pred_out`; `vocab` (tag bytes -> code) grows as tags are met.
 
-    Each tag is read as one or more uint64 words straight from the bytes (no Python object per
-    tag); the distinct words are found from a sample and checked against every tag, falling back
-    to a full `np.unique` when the sample missed one.
+    Each tag is read as one or more uint64 words straight from the bytes (one gather from an
+    unaligned view, no Python object per tag); the distinct words are found from a sample and
+    checked against every tag, falling back to a full `np.unique` when the sample missed one.
     """
     n = gs.shape[0]
     starts = np.concatenate([gs, ps])
     lengths = np.concatenate([ge - gs, pe - ps])
     n_words = (int(lengths.max()) + 7) // 8
-    stop = int(starts.max()) + 8 * n_words + 16
-    window = int(starts.min()) // 8 * 8
-    padded = np.zeros((stop - window + 7) // 8 * 8, dtype=np.uint8)
-    piece = buf[window : min(stop, buf.shape[0])]
-    padded[: piece.shape[0]] = piece
-    starts = starts - window
+    padded = np.zeros(block.shape[0] + 8 * n_words + 8, dtype=np.uint8)
+    padded[: block.shape[0]] = block
+    # the 8 bytes from every offset as a little-endian uint64: an overlapping, unaligned view
+    view: npt.NDArray[np.uint64] = np.ndarray((padded.shape[0] - 7,), dtype="<u8", buffer=padded, strides=(1,))
+
+    def words(w: int) -> npt.NDArray[np.uint64]:
+        got: npt.NDArray[np.uint64] = view[starts + 8 * w if w else starts]
+        got &= _LOW_BYTES[np.clip(lengths - 8 * w, 0, 8)]
+        return got
+
     if n_words == 1:
-        flat = _words(padded, starts, lengths, 0)
+        flat = words(0)
         candidates = np.unique(flat[:: max(1, flat.shape[0] // 20000)])
         position = np.minimum(np.searchsorted(candidates, flat), candidates.shape[0] - 1)
         if bool((candidates[position] == flat).all()):
@@ -289,12 +322,13 @@ def _tag_codes(
             uniq, inverse = np.unique(flat, return_inverse=True)
         rows = [int(x).to_bytes(8, "little") for x in uniq.tolist()]
     else:
-        keys = np.stack([_words(padded, starts, lengths, w) for w in range(n_words)], axis=1)
+        keys = np.stack([words(w) for w in range(n_words)], axis=1)
         uniq_rows, inverse = np.unique(keys, axis=0, return_inverse=True)
         rows = [b"".join(int(x).to_bytes(8, "little") for x in row) for row in uniq_rows.tolist()]
-    table = np.array([vocab.setdefault(row.rstrip(b"\0"), len(vocab)) for row in rows], dtype=np.int64)
+    table = np.array([vocab.setdefault(row.rstrip(b"\0"), len(vocab)) for row in rows], dtype=np.int32)
     codes = table[inverse.ravel()]
-    return codes[:n], codes[n:]
+    gold_out[:] = codes[:n]
+    pred_out[:] = codes[n:]
 
 
 @dataclass(frozen=True)
@@ -329,7 +363,7 @@ def decode(conll: ConllFile, side: Literal["gold", "pred"], *, doc: IntArray | N
     closers = np.append(closers, cur_p.shape[0])
     stops = closers[np.searchsorted(closers, starts, side="right")]
     unit = conll.unit_index() if doc is None else doc
-    spans = SpanArrays(unit[starts], starts.astype(np.int64), stops.astype(np.int64), cur_t[starts], types)
+    spans = SpanArrays(unit[starts], starts.astype(np.int64), stops.astype(np.int64), cur_t[starts].astype(np.int64), types)
     malformed, lines = _malformed(conll, codes, spans)
     # conlleval counts a chunk start that no chunk end precedes (an unknown tag followed by B- or
     # S- of its type) as a new chunk but keeps scoring the old one: no span reading gives its
@@ -341,7 +375,7 @@ def decode(conll: ConllFile, side: Literal["gold", "pred"], *, doc: IntArray | N
 
 
 def chunk_flags(
-    prev_p: IntArray, cur_p: IntArray, prev_t: IntArray, cur_t: IntArray
+    prev_p: Codes, cur_p: Codes, prev_t: Codes, cur_t: Codes
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """conlleval's startOfChunk and endOfChunk (with S- tags, as in the Python port), over arrays.
 
@@ -371,14 +405,14 @@ def chunk_flags(
 
 def encode(
     spans: SpanArrays, n_tokens: int, scheme: SchemeTag, *, sentence_start: npt.NDArray[np.bool_] | None = None
-) -> tuple[IntArray, IntArray]:
+) -> tuple[Codes, Codes]:
     """Prefix and type codes that `scheme` writes for `spans` (labels are `TagTable` type codes).
 
     Spans are token offsets into one sequence; adjacency of same-type chunks decides IOB1's B-
     and IOE1's E- tags.
     """
-    prefix = np.full(n_tokens, O, dtype=np.int64)
-    kind = np.zeros(n_tokens, dtype=np.int64)
+    prefix = np.full(n_tokens, O, dtype=np.int8)
+    kind = np.zeros(n_tokens, dtype=np.int32)
     if len(spans) == 0:
         return prefix, kind
     s, e, t = spans.start, spans.end, spans.label
@@ -411,7 +445,7 @@ def encode(
     return prefix, kind
 
 
-def _malformed(conll: ConllFile, codes: IntArray, spans: SpanArrays) -> tuple[Counter[str], tuple[int, ...]]:
+def _malformed(conll: ConllFile, codes: Codes, spans: SpanArrays) -> tuple[Counter[str], tuple[int, ...]]:
     """Tags that differ from what the scheme writes for the decoded chunks, counted by kind."""
     table = conll.table
     prefix, kind = encode(spans, codes.shape[0], conll.scheme, sentence_start=conll.sentence_start)

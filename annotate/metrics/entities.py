@@ -24,8 +24,10 @@ from annotate.metrics.matching import (
     CATEGORIES,
     MISSED,
     SCHEMES,
+    Groups,
     Matches,
     SchemeName,
+    group_spans,
     match_spans,
 )
 from annotate.metrics.spanarrays import SpanArrays, common_labels
@@ -63,6 +65,7 @@ class EntityScores:
     n_docs: int
     min_overlap: float = 1.0
     extra: dict[str, object] = field(default_factory=dict)
+    groups: Optional[Groups] = None  # the overall grouping (labels ignored), for the confusion matrix
 
 
 def _count_matrix(matches: Matches, gold: SpanArrays, pred: SpanArrays, n_rows: int, row_gold: npt.NDArray[np.int64], row_pred: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -114,10 +117,12 @@ def score_entities(
         n_docs = int(max(gold.doc.max(initial=-1), pred.doc.max(initial=-1))) + 1
     n_labels = len(labels)
     results: dict[str, SchemeResult] = {}
+    groups = group_spans(gold, pred)
+    label_groups = group_spans(gold, pred, by_label=True)
     for scheme in schemes:
-        overall = match_spans(gold, pred, scheme, min_overlap=min_overlap)
+        overall = match_spans(gold, pred, scheme, min_overlap=min_overlap, groups=groups)
         doc_counts = _count_matrix(overall, gold, pred, n_docs, gold.doc, pred.doc)
-        per_label = match_spans(gold, pred, scheme, by_label=True, min_overlap=min_overlap)
+        per_label = match_spans(gold, pred, scheme, by_label=True, min_overlap=min_overlap, groups=label_groups)
         doc_label = _count_matrix(
             per_label, gold, pred, n_docs * n_labels, gold.doc * n_labels + gold.label, pred.doc * n_labels + pred.label
         ).reshape(n_docs, n_labels, len(CATEGORIES))
@@ -131,7 +136,7 @@ def score_entities(
             },
         )
         results[scheme] = SchemeResult(scheme, block, overall, doc_counts, doc_label, labels)
-    return EntityScores(results, gold, pred, n_docs, min_overlap)
+    return EntityScores(results, gold, pred, n_docs, min_overlap, groups=groups)
 
 
 def f1_from_counts(counts: npt.NDArray[np.float64], scheme: str) -> npt.NDArray[np.float64]:

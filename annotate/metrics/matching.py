@@ -24,7 +24,7 @@ filters both sides to one label and matches again).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Optional
 
 import numpy as np
 import numpy.typing as npt
@@ -67,6 +67,103 @@ def _global(spans: SpanArrays, stride: int, label_stride: int) -> tuple[IntArray
     return base + spans.start, base + spans.end
 
 
+WalkValues = tuple[list[int], list[int], list[int], list[int], list[int], list[int]]
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Gold and predicted spans cut into connected groups of overlapping spans: what every scheme
+    (and any `min_overlap`) matches on, so it is computed once per side pair and `by_label`.
+
+    Groups of one gold and one predicted span are listed as parallel `pair_gold`, `pair_pred`
+    with what decides them; the bigger groups with both sides are listed by member, for the walk.
+    """
+
+    by_label: bool
+    gs: IntArray
+    ge: IntArray
+    ps: IntArray
+    pe: IntArray
+    pair_gold: IntArray
+    pair_pred: IntArray
+    pair_same_bounds: npt.NDArray[np.bool_]
+    pair_same_label: npt.NDArray[np.bool_]
+    mixed_gold: list[list[int]]  # gold members of each bigger group, in array order
+    mixed_pred: list[list[int]]
+    walk_values: Optional[WalkValues] = None  # for the walk: gs, ge, gold label, ps, pe, pred label as lists
+
+
+def group_spans(gold: SpanArrays, pred: SpanArrays, *, by_label: bool = False) -> Groups:
+    """Connected groups of overlapping spans (never across documents, nor labels with `by_label`).
+
+    Example:
+        >>> gold = SpanArrays.from_tuples([(0, 0, 2, "PER"), (0, 4, 5, "LOC")])
+        >>> pred = SpanArrays.from_tuples([(0, 1, 2, "PER"), (0, 3, 5, "LOC"), (0, 4, 6, "LOC")], labels=gold.labels)
+        >>> g = group_spans(gold, pred)
+        >>> g.pair_gold.tolist(), g.pair_pred.tolist(), g.mixed_gold, g.mixed_pred
+        ([0], [0], [[1]], [[1, 2]])
+    """
+    zero = np.zeros(0, dtype=np.int64)
+    if len(gold) == 0 or len(pred) == 0:
+        no = np.zeros(0, dtype=bool)
+        return Groups(by_label, zero, zero, zero, zero, zero, zero, no, no, [], [])
+    n_gold = len(gold)
+    stride = int(max(gold.end.max(), pred.end.max())) + 1
+    n_docs = int(max(gold.doc.max(), pred.doc.max())) + 1
+    label_stride = stride * n_docs if by_label else 0
+    gs, ge = _global(gold, stride, label_stride)
+    ps, pe = _global(pred, stride, label_stride)
+
+    # sweep by start, a new group where the start passes every end seen so far
+    starts = np.concatenate([gs, ps])
+    ends = np.concatenate([ge, pe])
+    order = np.argsort(starts, kind="stable")
+    running_end = np.maximum.accumulate(ends[order])
+    new_group = np.empty(order.shape[0], dtype=bool)
+    new_group[0] = True
+    new_group[1:] = starts[order][1:] >= running_end[:-1]
+    group = np.empty(order.shape[0], dtype=np.int64)
+    group[order] = np.cumsum(new_group) - 1
+    del order, running_end, new_group, starts, ends
+    gold_group, pred_group = group[:n_gold], group[n_gold:]
+    n_groups = int(group.max()) + 1
+    golds_in = np.bincount(gold_group, minlength=n_groups)
+    preds_in = np.bincount(pred_group, minlength=n_groups)
+
+    # groups of exactly one gold and one predicted span
+    pair = (golds_in == 1) & (preds_in == 1)
+    gold_of = np.full(n_groups, -1, dtype=np.int64)
+    pred_of = np.full(n_groups, -1, dtype=np.int64)
+    single_gold = pair[gold_group]
+    single_pred = pair[pred_group]
+    gold_of[gold_group[single_gold]] = np.flatnonzero(single_gold)
+    pred_of[pred_group[single_pred]] = np.flatnonzero(single_pred)
+    g = gold_of[pair]
+    p = pred_of[pair]
+    same_bounds = (gs[g] == ps[p]) & (ge[g] == pe[p])
+    same_label = gold.label[g] == pred.label[p]
+
+    # bigger groups with both sides present
+    mixed = (golds_in >= 1) & (preds_in >= 1) & ~pair
+    mixed_gold: list[list[int]] = []
+    mixed_pred: list[list[int]] = []
+    if mixed.any():
+        ids = np.flatnonzero(mixed)
+        for members, groups_of, out in ((np.flatnonzero(mixed[gold_group]), gold_group, mixed_gold),
+                                        (np.flatnonzero(mixed[pred_group]), pred_group, mixed_pred)):
+            members = members[np.argsort(groups_of[members], kind="stable")]
+            cuts = np.searchsorted(groups_of[members], ids, side="right")
+            lo = 0
+            flat = members.tolist()
+            for hi in cuts.tolist():
+                out.append(flat[lo:hi])
+                lo = hi
+    walk_values: Optional[WalkValues] = None
+    if mixed_gold:
+        walk_values = (gs.tolist(), ge.tolist(), gold.label.tolist(), ps.tolist(), pe.tolist(), pred.label.tolist())
+    return Groups(by_label, gs, ge, ps, pe, g, p, same_bounds, same_label, mixed_gold, mixed_pred, walk_values)
+
+
 def match_spans(
     gold: SpanArrays,
     pred: SpanArrays,
@@ -74,11 +171,13 @@ def match_spans(
     *,
     by_label: bool = False,
     min_overlap: float = 1.0,
+    groups: Groups | None = None,
 ) -> Matches:
     """Match `pred` to `gold` one to one under `scheme` (both over the same `labels`).
 
     Offsets are half-open; a span's document and offsets place it, its position in the arrays
-    orders it.
+    orders it. `groups` (from `group_spans` on the same spans and `by_label`) saves the grouping
+    when several schemes are matched.
 
     Example:
         >>> gold = SpanArrays.from_tuples([(0, 0, 2, "PER"), (0, 4, 5, "LOC")])
@@ -100,41 +199,15 @@ def match_spans(
     gold_pred = np.full(n_gold, -1, dtype=np.int64)
     if n_gold == 0 or n_pred == 0:
         return Matches(scheme, pred_category, pred_gold, gold_category, gold_pred)
-
-    stride = int(max(gold.end.max(), pred.end.max())) + 1
-    n_docs = int(max(gold.doc.max(), pred.doc.max())) + 1
-    label_stride = stride * n_docs if by_label else 0
-    gs, ge = _global(gold, stride, label_stride)
-    ps, pe = _global(pred, stride, label_stride)
-
-    # connected groups of overlapping spans: sweep by start, a new group where the start passes
-    # every end seen so far
-    starts = np.concatenate([gs, ps])
-    ends = np.concatenate([ge, pe])
-    order = np.argsort(starts, kind="stable")
-    running_end = np.maximum.accumulate(ends[order])
-    new_group = np.empty(order.shape[0], dtype=bool)
-    new_group[0] = True
-    new_group[1:] = starts[order][1:] >= running_end[:-1]
-    group = np.empty(order.shape[0], dtype=np.int64)
-    group[order] = np.cumsum(new_group) - 1
-    gold_group, pred_group = group[:n_gold], group[n_gold:]
-    n_groups = int(group.max()) + 1
-    golds_in = np.bincount(gold_group, minlength=n_groups)
-    preds_in = np.bincount(pred_group, minlength=n_groups)
+    if groups is None:
+        groups = group_spans(gold, pred, by_label=by_label)
+    elif groups.by_label != by_label:
+        raise ValueError(f"groups were made with by_label={groups.by_label}, not {by_label}")
+    gs, ge, ps, pe = groups.gs, groups.ge, groups.ps, groups.pe
 
     # groups of exactly one gold and one predicted span: array arithmetic
-    pair = (golds_in == 1) & (preds_in == 1)
-    gold_of = np.full(n_groups, -1, dtype=np.int64)
-    pred_of = np.full(n_groups, -1, dtype=np.int64)
-    single_gold = pair[gold_group]
-    single_pred = pair[pred_group]
-    gold_of[gold_group[single_gold]] = np.flatnonzero(single_gold)
-    pred_of[pred_group[single_pred]] = np.flatnonzero(single_pred)
-    g = gold_of[pair]
-    p = pred_of[pair]
-    same_bounds = (gs[g] == ps[p]) & (ge[g] == pe[p])
-    same_label = gold.label[g] == pred.label[p]
+    g, p = groups.pair_gold, groups.pair_pred
+    same_bounds, same_label = groups.pair_same_bounds, groups.pair_same_label
     enough = _enough(ps[p], pe[p], gs[g], ge[g], min_overlap) | same_bounds
     if scheme == "strict":
         category = np.where(same_bounds & same_label, CORRECT, INCORRECT)
@@ -144,37 +217,22 @@ def match_spans(
         category = np.where(same_bounds, CORRECT, PARTIAL)
     else:
         category = np.where(same_label, CORRECT, INCORRECT)
-    g, p, category = g[enough], p[enough], category[enough].astype(np.int8)
+    if not enough.all():
+        g, p, category = g[enough], p[enough], category[enough]
+    category = category.astype(np.int8)
     pred_category[p] = category
     gold_category[g] = category
     pred_gold[p] = g
     gold_pred[g] = p
 
     # bigger groups with both sides present: walk the definition
-    mixed = (golds_in >= 1) & (preds_in >= 1) & ~pair
-    if mixed.any():
-        gold_members = np.flatnonzero(mixed[gold_group])
-        pred_members = np.flatnonzero(mixed[pred_group])
-        gold_members = gold_members[np.argsort(gold_group[gold_members], kind="stable")]
-        pred_members = pred_members[np.argsort(pred_group[pred_members], kind="stable")]
-        gold_cuts = np.searchsorted(gold_group[gold_members], np.flatnonzero(mixed), side="right")
-        pred_cuts = np.searchsorted(pred_group[pred_members], np.flatnonzero(mixed), side="right")
-        gs_l, ge_l, gl_l = gs.tolist(), ge.tolist(), gold.label.tolist()
-        ps_l, pe_l, pl_l = ps.tolist(), pe.tolist(), pred.label.tolist()
-        g_lo = p_lo = 0
-        for g_hi, p_hi in zip(gold_cuts.tolist(), pred_cuts.tolist()):
-            for pi, gi, cat in _walk(
-                scheme,
-                gold_members[g_lo:g_hi].tolist(),
-                pred_members[p_lo:p_hi].tolist(),
-                gs_l, ge_l, gl_l, ps_l, pe_l, pl_l,
-                min_overlap,
-            ):
+    if groups.walk_values is not None:
+        for golds, preds in zip(groups.mixed_gold, groups.mixed_pred):
+            for pi, gi, cat in _walk(scheme, golds, preds, *groups.walk_values, min_overlap):
                 pred_category[pi] = cat
                 pred_gold[pi] = gi
                 gold_category[gi] = cat
                 gold_pred[gi] = pi
-            g_lo, p_lo = g_hi, p_hi
     return Matches(scheme, pred_category, pred_gold, gold_category, gold_pred)
 
 

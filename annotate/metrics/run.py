@@ -132,8 +132,8 @@ def block_dicts(
     intervals = bootstrap_intervals(
         stacked, lambda c: f1_rows(c, mask), replicates=bootstrap, seed=seed, confidence=confidence
     )
-    for (name, label), interval in zip(where, intervals):
-        target = out[name]["micro"] if label is None else out[name]["per_label"][label]
+    for (name, which), interval in zip(where, intervals):
+        target = out[name]["micro"] if which is None else out[name]["per_label"][which]
         target["f1_ci"] = interval.as_list()
     return out
 
@@ -194,7 +194,7 @@ def run_conll(
 def _confusion(scores: Any) -> dict[str, Any]:
     from annotate.metrics.tokens import type_confusion
 
-    return type_confusion(scores.gold, scores.pred)
+    return type_confusion(scores.gold, scores.pred, groups=scores.groups)
 
 
 def _error_kind(category: int, gold_bounds: Optional[tuple[int, int]], pred_bounds: Optional[tuple[int, int]], same_label: bool) -> str:

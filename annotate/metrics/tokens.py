@@ -13,18 +13,20 @@ matching, labels ignored); a gold span left over is paired with O (missed), a pr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
-from annotate.metrics.matching import match_spans
+from annotate.metrics.matching import Groups, match_spans
 from annotate.metrics.spanarrays import SpanArrays, common_labels
 
 OUTSIDE = "O"
 
 
-def type_confusion(gold: SpanArrays, pred: SpanArrays) -> dict[str, Any]:
+def type_confusion(gold: SpanArrays, pred: SpanArrays, *, groups: Optional[Groups] = None) -> dict[str, Any]:
     """`{"labels": [...], "matrix": [[...]]}`: rows gold, columns predicted, O last.
+
+    `groups`: the overall `group_spans` of the same spans (over the same labels), if at hand.
 
     Example:
         >>> g = SpanArrays.from_tuples([(0, 0, 2, "PER"), (0, 3, 4, "LOC")])
@@ -33,10 +35,13 @@ def type_confusion(gold: SpanArrays, pred: SpanArrays) -> dict[str, Any]:
         >>> c["labels"], c["matrix"]
         (['PER', 'LOC', 'ORG', 'O'], [[0, 0, 1, 0], [0, 0, 0, 1], [0, 0, 0, 0], [0, 1, 0, 0]])
     """
-    gold, pred = common_labels(gold, pred)
+    relabelled = common_labels(gold, pred)
+    if relabelled[0] is not gold or relabelled[1] is not pred:
+        groups = None
+    gold, pred = relabelled
     labels = list(gold.labels) + [OUTSIDE]
     o = len(labels) - 1
-    m = match_spans(gold, pred, "partial", min_overlap=1e-9)
+    m = match_spans(gold, pred, "partial", min_overlap=1e-9, groups=groups)
     g_row = gold.label.copy()
     g_col = np.full(len(gold), o, dtype=np.int64)
     matched = m.gold_pred >= 0
