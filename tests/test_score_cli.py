@@ -208,3 +208,81 @@ def test_commands_have_help() -> None:
     for command in ("score", "compare"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Example" in result.stdout
+
+
+def test_commands_dict_lists_every_registered_command() -> None:
+    import typer.main
+
+    from annotate.cli import COMMANDS
+
+    assert set(typer.main.get_group(app).commands) == set(COMMANDS)
+
+
+DIRECT_LINES = [
+    ["--conll", "x.conll"],
+    ["--conll=x.conll", "--json", "-q"],
+    ["g.jsonl", "p.jsonl", "--task", "quotes", "--bootstrap", "1000", "--seed", "3", "--confidence", "0.9"],
+    ["--conll", "x.conll", "--matching", "strict", "--matching", "ent_type", "--min-overlap", "50"],
+    ["--conll", "x.conll", "--scheme", "BILOU", "--tokens", "--errors", "5", "--html", "r.html", "--fail-under", "0.5"],
+    ["g.jsonl", "--missing", "error", "p.jsonl", "--measure", "exact", "--markdown"],
+]
+LEFT_TO_TYPER = [
+    ["--conll", "x.conll", "--help"],
+    ["--conll", "x.conll", "--task", "ENTITIES"],  # choices are case sensitive
+    ["--conll", "x.conll", "--bootstrap", "-1"],  # below min
+    ["--conll", "x.conll", "--confidence", "nan"],
+    ["--conll", "x.conll", "--seed", "1_000"],
+    ["--conll", "x.conll", "--no-tokens"],
+    ["--conll"],
+    ["a", "b", "c"],
+]
+
+
+@pytest.mark.parametrize("args", DIRECT_LINES)
+def test_direct_arguments_equal_typers(args: list[str]) -> None:
+    """`annotate score` parses plain command lines itself (no pydantic): same values as Typer's."""
+    import typer.main
+
+    from annotate.cli import direct_arguments
+    from annotate.cli.score_commands import score
+
+    command = typer.main.get_group(app).commands["score"]
+    expected = command.make_context("score", list(args)).params
+    got = direct_arguments(score, list(args))
+    assert got is not None
+    for name, value in expected.items():
+        if isinstance(value, tuple) and not value:  # a list option not given: Typer passes the default
+            value = None
+        assert got[name] == value, name
+    assert set(got) == set(expected)
+
+
+@pytest.mark.parametrize("args", LEFT_TO_TYPER)
+def test_direct_arguments_leave_the_rest_to_typer(args: list[str]) -> None:
+    from annotate.cli import direct_arguments
+    from annotate.cli.score_commands import score
+
+    assert direct_arguments(score, list(args)) is None
+
+
+def test_console_script_direct_path_and_errors(conll: Path, tmp_path: Path) -> None:
+    """The console script's direct path: the JSON equals the runner's; usage errors still come
+    from Typer (exit 2), data errors exit 1, --fail-under exits 3."""
+    exe = [sys.executable, "-c", "from annotate.cli import main; main()", "score"]
+    direct = subprocess.run([*exe, "--conll", str(conll), "--json"], capture_output=True, text=True)
+    assert direct.returncode == 0, direct.stderr
+    via_typer = runner.invoke(app, ["score", "--conll", str(conll), "--json"])
+    assert json.loads(direct.stdout)["entities"] == json.loads(via_typer.stdout)["entities"]
+    usage = subprocess.run([*exe, "--conll", str(conll), "--json", "--markdown"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "--markdown" in usage.stderr and "Usage" in usage.stderr
+    missing = subprocess.run([*exe, "--conll", str(tmp_path / "none.conll")], capture_output=True, text=True)
+    assert missing.returncode == 1 and missing.stderr.startswith("annotate: error: [A")
+    below = subprocess.run([*exe, "--conll", str(conll), "--fail-under", "0.99", "-q"], capture_output=True, text=True)
+    assert below.returncode == 3
+    heavy = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.argv = ['annotate', 'score', '--conll', sys.argv[1], '--json'];"
+         "from annotate.cli import main; main(); print(sorted({m.split('.')[0] for m in sys.modules} & "
+         "{'pydantic', 'sklearn', 'scipy', 'rich', 'pandas', 'datasets', 'spacy'}), file=sys.stderr)", str(conll)],
+        capture_output=True, text=True,
+    )
+    assert heavy.returncode == 0 and heavy.stderr.strip() == "[]", heavy.stderr
