@@ -151,7 +151,7 @@ def direct_arguments(function: Callable[..., Any], args: list[str]) -> Optional[
         if isinstance(info, ArgumentInfo):
             positional.append((name, info, kind))
             continue
-        for declaration in info.param_decls:
+        for declaration in info.param_decls or ():
             if "/" in declaration or " " in declaration:
                 return None
             options[declaration] = (name, info, kind, repeated)
