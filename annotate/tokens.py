@@ -8,7 +8,6 @@ gold span ends are always token ends).
 
 from __future__ import annotations
 
-import bisect
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -34,24 +33,37 @@ def tokenize(text: str, *, boundaries: Iterable[int] = ()) -> list[Token]:
     from spacy.attrs import IDX, IS_SPACE, LENGTH
 
     cuts = sorted(set(boundaries))
+    n_cuts = len(cuts)
     doc = _tokenizer()(text)
-    # one array read instead of a spaCy Token object per token (4-5x faster on news text)
-    pieces: list[tuple[int, int]] = []
-    for start, length, is_space in doc.to_array([IDX, LENGTH, IS_SPACE]).tolist():
-        end = start + length
-        if is_space or not text[start:end].strip():
-            continue
-        piece_start = start
-        for cut in cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)] if cuts else ():
-            pieces.append((piece_start, cut))
-            piece_start = cut
-        pieces.append((piece_start, end))
     tokens: list[Token] = []
-    for start, end in pieces:  # drop white space a boundary split may leave at a token's edge
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            tokens.append(Token(start, end, text[start:end]))
+    append = tokens.append
+    next_cut = 0  # the first cut after the current token's start (tokens come in text order)
+    # one array read instead of a spaCy Token object per token (4-5x faster on news text)
+    for start, length, is_space in doc.to_array([IDX, LENGTH, IS_SPACE]).tolist():
+        if is_space:
+            continue
+        end = start + length
+        while next_cut < n_cuts and cuts[next_cut] <= start:
+            next_cut += 1
+        if next_cut == n_cuts or cuts[next_cut] >= end:  # the common case: no cut inside the token
+            piece = text[start:end]
+            if not (piece[0].isspace() or piece[-1].isspace()):
+                append(Token(start, end, piece))
+                continue
+            pieces = [(start, end)]
+        else:
+            pieces = []
+            piece_start = start
+            cut = next_cut
+            while cut < n_cuts and cuts[cut] < end:
+                pieces.append((piece_start, cuts[cut]))
+                piece_start = cuts[cut]
+                cut += 1
+            pieces.append((piece_start, end))
+        for piece_start, piece_end in pieces:  # drop white space a boundary split may leave at a token's edge
+            piece = text[piece_start:piece_end]
+            stripped = piece.strip()
+            if stripped:
+                lead = len(piece) - len(piece.lstrip())
+                append(Token(piece_start + lead, piece_start + lead + len(stripped), stripped))
     return tokens
