@@ -128,7 +128,7 @@ class ConllFile:
         return out
 
 
-BLOCK = 1 << 22  # bytes per block: the reader's working memory stays a few times this
+BLOCK = 1 << 20  # bytes per block: 1 MB keeps the reader's temporaries (a few times this) small
 
 
 def _index_dtype(limit: int) -> type[np.signedinteger[Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Optional, Protocol, Sequence
+from typing import Any, Callable, Literal, Optional, Protocol, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -69,12 +69,50 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def hash_in_background(*paths: Optional[Path]) -> Callable[[Optional[Path]], str]:
+    """Start hashing `paths` (sha256_of) in a thread; the returned function waits for a path's digest.
+
+    Reading and hashing release the GIL, so on a machine with two cores the digest of a large
+    input costs no time while the scorer parses it.
+    """
+    import threading
+
+    wanted = list(dict.fromkeys(p for p in paths if p is not None))
+    digests: dict[Path, str] = {}
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for path in wanted:
+                digests[path] = sha256_of(path)
+        except BaseException as exc:  # reported by the waiting side
+            failures.append(exc)
+
+    thread = threading.Thread(target=work, name="sha256", daemon=True)
+    thread.start()
+
+    def digest(path: Optional[Path]) -> str:
+        thread.join()
+        if path is not None and path in digests:
+            return digests[path]
+        if failures:
+            raise failures[0]
+        return sha256_of(path) if path is not None else ""
+
+    return digest
+
+
 def manifest(
     *, command: str, task: str, input_format: str, gold: Path, pred: Optional[Path], scheme: Optional[str],
     matching: Sequence[str], min_overlap: float, documents: int, unit: str, bootstrap: int, seed: int,
-    confidence: float,
+    confidence: float, digest: Optional[Callable[[Optional[Path]], str]] = None,
 ) -> dict[str, Any]:
     from annotate import __version__
+
+    digest = digest or (lambda path: sha256_of(path) if path is not None else "")
+    gold_sha = digest(gold)
+    pred_path = pred if pred is not None else gold
+    pred_sha = gold_sha if pred_path == gold else digest(pred_path)
 
     return {
         "tool": "annotate",
@@ -85,8 +123,8 @@ def manifest(
         "scheme": scheme,
         "matching": list(matching),
         "min_overlap": min_overlap,
-        "gold": {"path": str(gold), "sha256": sha256_of(gold)},
-        "pred": {"path": str(pred if pred is not None else gold), "sha256": sha256_of(pred if pred is not None else gold)},
+        "gold": {"path": str(gold), "sha256": gold_sha},
+        "pred": {"path": str(pred_path), "sha256": pred_sha},
         "documents": documents,
         "unit": unit,
         "bootstrap": bootstrap,
@@ -156,6 +194,7 @@ def run_conll(
     from annotate.metrics.conll import conll_spans, read_conll
     from annotate.metrics.entities import score_entities
 
+    digest = hash_in_background(path)
     conll = read_conll(path, scheme=scheme)  # type: ignore[arg-type]
     gold, pred = conll_spans(conll)
     unit = conll.unit_index()
@@ -166,7 +205,7 @@ def run_conll(
         "manifest": manifest(
             command="score", task="entities", input_format="conll", gold=path, pred=None, scheme=scheme,
             matching=list(schemes), min_overlap=min_overlap, documents=n_units, unit=conll.unit,
-            bootstrap=bootstrap, seed=seed, confidence=confidence,
+            bootstrap=bootstrap, seed=seed, confidence=confidence, digest=digest,
         ),
         "inputs": {
             "tokens": len(conll),
@@ -284,12 +323,13 @@ def run_records(
     """Score JSONL records (PRED) against gold records (JSONL, dataset folder or Label Studio export)."""
     from annotate.metrics.pairing import pair_records, read_gold, read_pred
 
+    digest = hash_in_background(gold_path, pred_path)
     pairing = pair_records(read_gold(gold_path), read_pred(pred_path), missing=missing, pred_path=str(pred_path))
     n_docs = len(pairing.gold)
     base_manifest = dict(
         command="score", task=task, input_format="records", gold=gold_path, pred=pred_path,
         min_overlap=min_overlap, documents=n_docs, unit="document", bootstrap=bootstrap, seed=seed,
-        confidence=confidence, scheme=None,
+        confidence=confidence, scheme=None, digest=digest,
     )
     inputs = pairing.summary()
     run_errors: list[ErrorItem] = []
