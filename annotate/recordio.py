@@ -32,6 +32,16 @@ def _check_offsets(span: Any, text: str | None, where: str, what: str) -> None:
         )
 
 
+def _check_cluster(span: Any, where: str, what: str) -> None:
+    """The optional mention link of an entity or a quote speaker: a non-empty string, or null."""
+    cluster = span.get("cluster")
+    if cluster is not None and (not isinstance(cluster, str) or not cluster):
+        raise InputError(
+            f"{where}: {what} has cluster {shorten(cluster)}; a cluster is a non-empty string naming the entity "
+            "its mentions share (or leave it out)."
+        )
+
+
 def check_record(record: Any, where: str, *, require_text: bool = True) -> Record:
     """Return `record` if it follows the contract, else raise `InputError` naming `where`.
 
@@ -54,6 +64,8 @@ def check_record(record: Any, where: str, *, require_text: bool = True) -> Recor
         _check_offsets(entity, text, where, f"entities[{i}]")
         if not isinstance(entity.get("label"), str) or not entity["label"]:
             raise InputError(f"{where}: entities[{i}] has no 'label'.")
+        if "cluster" in entity:
+            _check_cluster(entity, where, f"entities[{i}]")
     for i, quote in enumerate(record["quotes"]):
         _check_offsets(quote, text, where, f"quotes[{i}]")
         if quote.setdefault("kind", None) not in ("direct", "indirect", "mixed", None):
@@ -61,6 +73,8 @@ def check_record(record: Any, where: str, *, require_text: bool = True) -> Recor
         for part in ("speaker", "cue"):
             if quote.setdefault(part, None) is not None:
                 _check_offsets(quote[part], text, where, f"quotes[{i}].{part}")
+        if quote["speaker"] is not None and "cluster" in quote["speaker"]:
+            _check_cluster(quote["speaker"], where, f"quotes[{i}].speaker")
     for i, event in enumerate(record["events"]):
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             raise InputError(f"{where}: events[{i}] must be an object with a string 'type'.")

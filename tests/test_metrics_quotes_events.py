@@ -68,3 +68,74 @@ def test_events_hand_worked() -> None:
 def test_events_undefined_when_nothing_on_either_side() -> None:
     s = score_events([{"events": []}], [{"events": []}])
     assert s["trigger_classification"].block.micro.f1 is None
+
+
+def test_speaker_as_any_mention_of_the_gold_cluster() -> None:
+    """Offsets only (no text needed): Merkel ... the chancellor ... Scholz.
+    Gold mentions: Merkel [0,13) cluster m, "the chancellor" [38,52) cluster m (the speaker of Q1),
+    Scholz [62,68) no cluster (speaker of Q2).
+    Gold: Q1 [23,33) speaker [38,52) cluster m; Q2 [55,60) speaker [62,68) (no cluster).
+    Pred: P1 [23,33) speaker [0,6) "Angela": no overlap with the gold speaker, but overlaps the
+          mention [0,13) of cluster m -> right;
+          P2 [55,60) speaker [0,6): the gold speaker has no cluster, no overlap -> wrong.
+
+    speaker accuracy: 1 right of 2 matched -> 0.5   (without the cluster: 0 of 2)
+    speaker_e2e: correct 1 (P1), incorrect 1 (P2): P 1/2, R 1/2, F1 0.5
+    """
+    gold = [{
+        "entities": [{"start": 0, "end": 13, "label": "PER", "cluster": "m"}, {"start": 62, "end": 68, "label": "PER"}],
+        "quotes": [
+            {**q(23, 33, "direct"), "speaker": {"start": 38, "end": 52, "cluster": "m"}},
+            q(55, 60, "direct", (62, 68)),
+        ],
+    }]
+    pred = [{"quotes": [q(23, 33, "direct", (0, 6)), q(55, 60, "direct", (0, 6))]}]
+    s = score_quotes(gold, pred)
+    assert (s.speaker_accuracy.correct, s.speaker_accuracy.total) == (1, 2)
+    e2e = s.measures["speaker_e2e"].block.micro
+    assert (e2e.counts.correct, e2e.counts.incorrect) == (1, 1)
+    assert e2e.f1 == pytest.approx(0.5)
+    # the same records without the links: the cluster is what made P1 right
+    for mention in gold[0]["entities"]:
+        mention.pop("cluster", None)
+    gold[0]["quotes"][0]["speaker"].pop("cluster")
+    assert score_quotes(gold, pred).speaker_accuracy.correct == 0
+
+
+def test_record_cluster_field_is_optional_and_checked() -> None:
+    from annotate.errors import InputError
+    from annotate.recordio import check_record
+
+    text = "Merkel said it. She left."
+    plain = {"id": "a", "text": text, "entities": [{"start": 0, "end": 6, "label": "PER", "text": "Merkel"}]}
+    assert check_record(plain, "x")["entities"][0].get("cluster") is None  # old records stay valid
+    linked = {
+        "id": "b", "text": text,
+        "entities": [{"start": 0, "end": 6, "label": "PER", "text": "Merkel", "cluster": "e1"}],
+        "quotes": [{"start": 7, "end": 14, "text": "said it", "kind": "indirect",
+                    "speaker": {"start": 16, "end": 19, "text": "She", "cluster": "e1"}, "cue": None}],
+    }
+    check_record(linked, "x")
+    linked["entities"][0]["cluster"] = 7
+    with pytest.raises(InputError, match="cluster"):
+        check_record(linked, "x")
+
+
+def test_record_schema_accepts_the_cluster_link() -> None:
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "record.schema.json").read_text())
+    record = {
+        "id": "b", "text": "Merkel said it. She left.",
+        "entities": [{"start": 0, "end": 6, "label": "PER", "text": "Merkel", "cluster": "e1"}],
+        "quotes": [{"start": 7, "end": 14, "text": "said it", "kind": "indirect",
+                    "speaker": {"start": 16, "end": 19, "text": "She", "cluster": "e1"}, "cue": None}],
+        "events": [],
+    }
+    jsonschema.validate(record, schema)
+    record["quotes"][0]["speaker"]["cluster"] = ""
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(record, schema)

@@ -6,7 +6,9 @@ Measures (definitions and literature in docs/metrics.md):
 - `content_overlap`: right when it overlaps a gold quote not yet matched (nervaluate's greedy
   one-to-one walk, any overlap).
 - `speaker_attribution`: accuracy over the quotes matched by overlap: the speaker is right when
-  both are null, or both are given and their spans overlap.
+  both are null, or both are given and the predicted speaker overlaps the gold speaker or, when
+  the gold speaker carries a `cluster`, any gold mention of that cluster (an entity or another
+  quote's speaker with the same `cluster` in the gold record): any mention of the same entity.
 - `speaker_e2e`: end to end: a predicted quote counts only when it overlaps a gold quote and its
   speaker is right; precision over predicted quotes, recall over gold quotes.
 - `cue_exact`, `cue_overlap`: the cue spans (speech verbs) of all quotes, matched as content is.
@@ -115,6 +117,43 @@ def _overlaps(a: Optional[Record], b: Optional[Record]) -> bool:
     return bool(min(a["end"], b["end"]) > max(a["start"], b["start"]))
 
 
+def cluster_mentions(record: Record) -> dict[str, list[Record]]:
+    """The gold record's mentions by `cluster`: entities and quote speakers that carry one.
+
+    Example:
+        >>> r = {"entities": [{"start": 0, "end": 5, "cluster": "e1"}, {"start": 9, "end": 12}],
+        ...      "quotes": [{"speaker": {"start": 30, "end": 32, "cluster": "e1"}}, {"speaker": None}]}
+        >>> {k: [(m["start"], m["end"]) for m in v] for k, v in cluster_mentions(r).items()}
+        {'e1': [(0, 5), (30, 32)]}
+    """
+    out: dict[str, list[Record]] = {}
+    mentions = list(record.get("entities", [])) + [q.get("speaker") for q in record.get("quotes", [])]
+    for mention in mentions:
+        if mention is not None and mention.get("cluster"):
+            out.setdefault(mention["cluster"], []).append(mention)
+    return out
+
+
+def speaker_right(gold: Optional[Record], pred: Optional[Record], mentions: dict[str, list[Record]]) -> bool:
+    """Whether a predicted speaker is right: both null; or the prediction overlaps the gold speaker
+    or, when the gold speaker has a `cluster`, any gold mention of that cluster (`cluster_mentions`).
+
+    Example:
+        >>> m = {"e1": [{"start": 0, "end": 5}, {"start": 30, "end": 32}]}
+        >>> speaker_right({"start": 30, "end": 32, "cluster": "e1"}, {"start": 1, "end": 4}, m)
+        True
+        >>> speaker_right({"start": 30, "end": 32}, {"start": 1, "end": 4}, m)
+        False
+        >>> speaker_right(None, None, m), speaker_right(None, {"start": 1, "end": 4}, m)
+        (True, False)
+    """
+    if _overlaps(gold, pred):
+        return True
+    if gold is None or pred is None or not gold.get("cluster"):
+        return False
+    return any(_overlaps(mention, pred) for mention in mentions.get(gold["cluster"], ()))
+
+
 @dataclass(frozen=True)
 class QuoteScores:
     measures: dict[str, Measure]
@@ -139,11 +178,14 @@ def score_quotes(gold: list[Record], pred: list[Record]) -> QuoteScores:
     measures["content_exact"], _ = _measure("content_exact", g_content, p_content, n_docs, scheme="exact", fold_partial=False, min_overlap=100.0)
     measures["content_overlap"], overlap = _measure("content_overlap", g_content, p_content, n_docs, scheme="partial", fold_partial=True, min_overlap=ANY_OVERLAP)
 
+    mentions = [cluster_mentions(record) for record in gold]
+    g_docs = g_content.doc.tolist()
+
     def speaker_ok(matches: Matches) -> npt.NDArray[np.bool_]:
         ok = np.zeros(matches.pred_gold.shape[0], dtype=bool)
         for i, g in enumerate(matches.pred_gold.tolist()):
             if g >= 0:
-                ok[i] = _overlaps(g_items[g].get("speaker"), p_items[i].get("speaker"))
+                ok[i] = speaker_right(g_items[g].get("speaker"), p_items[i].get("speaker"), mentions[g_docs[g]])
         return ok
 
     measures["speaker_e2e"], _ = _measure("speaker_e2e", g_content, p_content, n_docs, scheme="partial", fold_partial=True, min_overlap=ANY_OVERLAP, pred_ok_fn=speaker_ok)
