@@ -286,3 +286,60 @@ def test_console_script_direct_path_and_errors(conll: Path, tmp_path: Path) -> N
         capture_output=True, text=True,
     )
     assert heavy.returncode == 0 and heavy.stderr.strip() == "[]", heavy.stderr
+
+
+def test_quote_and_event_errors_json_terminal_html(records: tuple[Path, Path], tmp_path: Path) -> None:
+    """Quotes: the predicted quote [29,38) overlaps gold [28,38) (boundary) and has no cue where
+    gold has "said" (cue). Events: the trigger "met" matches; gold's Entity argument "Obama" has no
+    prediction (argument_false_negative)."""
+    gold, pred = records
+    q = runner.invoke(app, ["score", str(gold), str(pred), "--task", "quotes", "--json", "--errors", "10"])
+    doc = json.loads(q.stdout)
+    validate(doc)
+    kinds = [(e["kind"], (e["gold"] or {}).get("text"), (e["pred"] or {}).get("text")) for e in doc["errors"]]
+    assert kinds == [("boundary", "\u201cWe agree,", "We agree,"), ("cue", "said", "We agree,")]
+    assert all(e["doc"] == "d1" and "We agree" in e["context"] for e in doc["errors"])
+    e = runner.invoke(app, ["score", str(gold), str(pred), "--task", "events", "--json", "--errors", "10"])
+    doc = json.loads(e.stdout)
+    validate(doc)
+    assert [(x["kind"], x["gold"]["label"], x["gold"]["text"], x["pred"]) for x in doc["errors"]] == [
+        ("argument_false_negative", "Entity", "Obama", None)
+    ]
+    terminal = runner.invoke(app, ["score", str(gold), str(pred), "--task", "quotes", "--errors", "5"])
+    assert "quotes paired by overlap" in terminal.stdout and "boundary" in terminal.stdout and "cue" in terminal.stdout
+    page = tmp_path / "events.html"
+    runner.invoke(app, ["score", str(gold), str(pred), "--task", "events", "--html", str(page), "-q"])
+    html = page.read_text(encoding="utf-8")
+    assert "argument false negative" in html and '<span class="g">Obama</span>' in html
+
+
+def test_event_and_quote_errors_hand_worked() -> None:
+    """Text "Rebels attacked the base; troops met in Kabul. X said: 'no'." with
+    gold: Attack [7,15) (Attacker [0,6), Target [16,24)), Meet [33,36) (Place [40,45));
+    pred: Attack [7,15) (Attacker [0,6) as Target: role error; Target missing), Meet [26,36) "troops met"
+    (boundary), and a Die at [0,6) (false positive).
+    """
+    from annotate.metrics.errorlist import event_errors, quote_errors
+
+    text = "Rebels attacked the base; troops met in Kabul. X said: 'no'."
+    def ev(t: str, s: int, e: int, args: list[tuple[str, int, int]]) -> dict:
+        return {"type": t, "trigger": {"start": s, "end": e}, "arguments": [{"role": r, "start": a, "end": b} for r, a, b in args]}
+
+    gold = [{"id": "g", "text": text, "events": [ev("Attack", 7, 15, [("Attacker", 0, 6), ("Target", 16, 24)]), ev("Meet", 33, 36, [("Place", 40, 45)])]}]
+    pred = [{"id": "g", "events": [ev("Attack", 7, 15, [("Target", 0, 6)]), ev("Meet", 26, 36, []), ev("Die", 0, 6, [])]}]
+    got = [(e.kind, e.gold and e.gold["text"], e.pred and e.pred["text"]) for e in event_errors(gold, pred, limit=10)]
+    assert got == [
+        ("false_positive", None, "Rebels"),
+        # the Attack pair's argument errors, anchored at its trigger (7), in EVENT_KINDS order
+        ("argument_false_negative", "the base", None),
+        ("role", "Rebels", "Rebels"),
+        ("boundary", "met", "troops met"),
+    ]
+    first = event_errors(gold, pred, limit=1)[0]
+    assert first.context[first.pred_at[0]:first.pred_at[1]] == "Rebels"
+    quotes_gold = [{"id": "g", "text": text, "quotes": [{"start": 55, "end": 59, "kind": "direct", "speaker": {"start": 47, "end": 48}, "cue": None}]}]
+    quotes_pred = [{"id": "g", "quotes": [{"start": 55, "end": 59, "kind": "indirect", "speaker": None, "cue": None},
+                                          {"start": 0, "end": 6, "kind": None, "speaker": None, "cue": None}]}]
+    got = [(e.kind, e.gold and e.gold["label"], e.pred and e.pred["label"]) for e in quote_errors(quotes_gold, quotes_pred, limit=10)]
+    # errors of one pair of quotes stay together, anchored where the pair starts (55)
+    assert got == [("false_positive", None, "none"), ("kind", "direct", "indirect"), ("speaker", "speaker", "no speaker (quote)")]

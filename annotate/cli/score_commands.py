@@ -88,7 +88,7 @@ def score(
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document (manifest first; see schemas/score.schema.json)."),
     markdown: bool = typer.Option(False, "--markdown", help="Print Markdown tables instead of the terminal tables."),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report here."),
-    errors: int = typer.Option(0, "--errors", min=0, help="List the first N errors (strict) with their context."),
+    errors: int = typer.Option(0, "--errors", min=0, help="List the first N errors in their sentence: entities under strict matching; quotes (boundary, kind, speaker, cue, missed, spurious) and events (triggers, then arguments, roles) too."),
     measure: Optional[str] = typer.Option(None, "--measure", help="Measure that --fail-under and the per-label table use (default: strict / content_overlap / argument_classification)."),
     fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0.0, max=1.0, help="Exit 3 when the micro F1 of --measure is below this fraction (or undefined)."),
     quiet: bool = _opt_quiet,

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from annotate.metrics.counts import Block
+from annotate.metrics.errorlist import ErrorItem, in_context
 from annotate.metrics.matching import CORRECT, INCORRECT, MISSED, PARTIAL, SCHEMES, SPURIOUS, SchemeName
 
 Task = Literal["entities", "quotes", "events"]
@@ -29,22 +30,6 @@ class MeasureLike(Protocol):
     doc_counts: npt.NDArray[np.int64]
     doc_label_counts: npt.NDArray[np.int64]
     labels: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorItem:
-    """One error shown in its context: `context[s:e]` is the gold or predicted span."""
-
-    doc: str
-    kind: str  # false_positive, false_negative, type, boundary, boundary_type
-    gold: Optional[dict[str, Any]]
-    pred: Optional[dict[str, Any]]
-    context: str
-    gold_at: Optional[tuple[int, int]]
-    pred_at: Optional[tuple[int, int]]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"doc": self.doc, "kind": self.kind, "gold": self.gold, "pred": self.pred, "context": self.context}
 
 
 @dataclass(frozen=True)
@@ -352,11 +337,19 @@ def run_records(
         q = score_quotes(pairing.gold, pairing.pred)
         measures = dict(q.measures)  # type: ignore[arg-type]
         matching = ["exact", "overlap"]
+        if errors:
+            from annotate.metrics.errorlist import quote_errors
+
+            run_errors = quote_errors(pairing.gold, pairing.pred, limit=errors)
     else:
         from annotate.metrics.events import score_events
 
         measures = dict(score_events(pairing.gold, pairing.pred))  # type: ignore[arg-type]
         matching = ["ace"]
+        if errors:
+            from annotate.metrics.errorlist import event_errors
+
+            run_errors = event_errors(pairing.gold, pairing.pred, limit=errors)
     document: dict[str, Any] = {
         "manifest": manifest(matching=matching, **base_manifest),  # type: ignore[arg-type]
         "inputs": inputs,
@@ -382,29 +375,14 @@ def _record_errors(pairing: Any, scores: Any, *, limit: int) -> list[ErrorItem]:
     out = []
     for j, i, kind in _pairs(scores, limit):
         doc = int(g.doc[j]) if j >= 0 else int(p.doc[i])
-        text = pairing.gold[doc].get("text") or ""
-        bounds = [(int(g.start[j]), int(g.end[j]))] if j >= 0 else []
-        bounds += [(int(p.start[i]), int(p.end[i]))] if i >= 0 else []
-        lo = min(b[0] for b in bounds)
-        hi = max(b[1] for b in bounds)
-        left = max(text.rfind("\n", 0, lo) + 1, lo - 80)
-        right_nl = text.find("\n", hi)
-        right = min(right_nl if right_nl >= 0 else len(text), hi + 80)
-        context = text[left:right]
-
-        def span(arr: Any, x: int) -> dict[str, Any]:
-            s, e = int(arr.start[x]), int(arr.end[x])
-            return {"start": s, "end": e, "label": arr.labels[int(arr.label[x])], "text": text[s:e]}
-
+        record = pairing.gold[doc]
         out.append(
-            ErrorItem(
-                doc=pairing.gold[doc]["id"],
-                kind=kind,
-                gold=span(g, j) if j >= 0 else None,
-                pred=span(p, i) if i >= 0 else None,
-                context=context,
-                gold_at=(int(g.start[j]) - left, int(g.end[j]) - left) if j >= 0 else None,
-                pred_at=(int(p.start[i]) - left, int(p.end[i]) - left) if i >= 0 else None,
+            in_context(
+                record["id"], kind, record.get("text") or "",
+                {"start": int(g.start[j]), "end": int(g.end[j])} if j >= 0 else None,
+                {"start": int(p.start[i]), "end": int(p.end[i])} if i >= 0 else None,
+                gold_label=g.labels[int(g.label[j])] if j >= 0 else "",
+                pred_label=p.labels[int(p.label[i])] if i >= 0 else "",
             )
         )
     return out

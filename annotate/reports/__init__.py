@@ -32,6 +32,24 @@ def tasks(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield key, document[key]
 
 
+ERROR_PAIRING = {
+    "entities": "strict matching",
+    "quotes": "quotes paired by overlap",
+    "events": "triggers, and arguments of same-offset triggers, paired strictly",
+}
+
+
+def error_heading(document: dict[str, Any], count: int) -> str:
+    """"first 3 error(s) (quotes paired by overlap)": how the listed errors were found.
+
+    Example:
+        >>> error_heading({"manifest": {"task": "events"}}, 2)
+        'first 2 error(s) (triggers, and arguments of same-offset triggers, paired strictly)'
+    """
+    task = document.get("manifest", {}).get("task", "entities")
+    return f"first {count} error(s) ({ERROR_PAIRING.get(task, 'strict matching')})"
+
+
 def is_prf(block: dict[str, Any]) -> bool:
     return "micro" in block and "precision" in block["micro"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Sequence
 
-from annotate.reports import ci, is_prf, malformed_lines, pct, tasks
+from annotate.reports import ci, error_heading, is_prf, malformed_lines, pct, tasks
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}
@@ -128,7 +128,7 @@ def render_html(document: dict[str, Any], *, errors: Sequence[Any] = (), extra_s
         body.append("<h2>Type confusion (spans paired by overlap)</h2>")
         body.append(confusion_svg(document["confusion"]))
     if errors:
-        body.append(f"<h2>Errors (first {len(errors)}, strict)</h2>"
+        body.append(f"<h2>Errors: {escape(error_heading(document, len(errors)))}</h2>"
                     '<p><span class="g">gold</span> <span class="p">predicted</span> <span class="gp">both</span></p>')
         for e in errors:
             gold = f"{escape(e.gold['label'])} “{escape(e.gold['text'])}”" if e.gold else "—"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from annotate.reports import ci, is_prf, malformed_lines, pct, tasks
+from annotate.reports import ci, error_heading, is_prf, malformed_lines, pct, tasks
 
 COUNT_KEYS = ("correct", "incorrect", "partial", "missed", "spurious")
 SHORT = {"correct": "cor", "incorrect": "inc", "partial": "par", "missed": "mis", "spurious": "spu", "possible": "gold", "actual": "pred"}
@@ -76,7 +76,7 @@ def render_terminal(document: dict[str, Any], *, errors: Sequence[Any] = (), lab
             table.add_row("[i]macro[/]", pct(macro["precision"]), pct(macro["recall"]), pct(macro["f1"]))
             console.print(table)
     if errors:
-        console.print(f"[bold]first {len(errors)} error(s)[/] (strict)")
+        console.print(f"[bold]{error_heading(document, len(errors))}[/]")
         for e in errors:
             console.print(f"[bold]{e.kind}[/] {e.doc}: gold {_span(e.gold)} pred {_span(e.pred)}")
             console.print("   " + _highlight(e), highlight=False)
