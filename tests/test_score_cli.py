@@ -343,3 +343,56 @@ def test_event_and_quote_errors_hand_worked() -> None:
     got = [(e.kind, e.gold and e.gold["label"], e.pred and e.pred["label"]) for e in quote_errors(quotes_gold, quotes_pred, limit=10)]
     # errors of one pair of quotes stay together, anchored where the pair starts (55)
     assert got == [("false_positive", None, "none"), ("kind", "direct", "indirect"), ("speaker", "speaker", "no speaker (quote)")]
+
+
+def test_token_report_on_records_equals_sklearn(tmp_path: Path) -> None:
+    """`--tokens` on records: every whitespace word gets the label of the entity covering it (else
+    O); the report equals sklearn's classification_report over those labels, computed here from
+    the words themselves (O reported, not averaged: labels= the entity types)."""
+    import math
+
+    from sklearn.metrics import classification_report
+
+    docs = [
+        ("a", "Angela Merkel met Joe Biden in New York on Monday",
+         [(0, 13, "PER"), (18, 27, "PER"), (31, 39, "LOC")],
+         [(0, 6, "PER"), (18, 27, "ORG"), (31, 39, "LOC"), (43, 49, "DATE")]),
+        ("b", "The United Nations said nothing new today",
+         [(4, 18, "ORG")],
+         [(4, 18, "ORG"), (24, 31, "PER")]),
+        ("c", "Nobody here", [], []),
+    ]
+    gold_rows, pred_rows, y_true, y_pred = [], [], [], []
+    for doc_id, text, gold_spans, pred_spans in docs:
+        def ents(spans: list[tuple[int, int, str]]) -> list[dict]:
+            return [{"start": s, "end": e, "label": label, "text": text[s:e]} for s, e, label in spans]
+
+        gold_rows.append({"id": doc_id, "text": text, "entities": ents(gold_spans)})
+        pred_rows.append({"id": doc_id, "entities": ents(pred_spans)})
+        start = 0
+        for word in text.split(" "):
+            end = start + len(word)
+            for spans, out in ((gold_spans, y_true), (pred_spans, y_pred)):
+                out.append(next((label for s, e, label in spans if s <= start and end <= e), "O"))
+            start = end + 1
+    gold, pred = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in gold_rows), encoding="utf-8")
+    pred.write_text("".join(json.dumps(r) + "\n" for r in pred_rows), encoding="utf-8")
+    result = runner.invoke(app, ["score", str(gold), str(pred), "--tokens", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    validate(doc)
+    names = sorted({x for x in y_true + y_pred if x != "O"})
+    expected = classification_report(y_true, y_pred, labels=names, output_dict=True, zero_division=float("nan"))
+    got = doc["tokens"]
+    assert set(got) == set(expected)
+    for key, row in expected.items():
+        for measure, value in (row.items() if isinstance(row, dict) else [(None, row)]):
+            mine = got[key][measure] if measure is not None else got[key]
+            if isinstance(value, float) and math.isnan(value):
+                assert mine is None, (key, measure)
+            else:
+                assert mine == pytest.approx(value), (key, measure)
+    # one row by hand: gold PER tokens Angela, Merkel, Joe, Biden (4); predicted PER tokens
+    # Angela and "nothing" (2); right: Angela (1) -> P 1/2, R 1/4
+    assert (got["PER"]["precision"], got["PER"]["recall"], got["PER"]["support"]) == (0.5, 0.25, 4)
