@@ -257,8 +257,11 @@ def _row_json(row: dict[str, Any], record_json: str | None) -> str:
     """`json.dumps(row, ensure_ascii=False)`, reusing the record's JSON (the row's first keys) when given."""
     if record_json is None or tuple(row) != (*_RECORD_KEYS, *_TOKEN_KEYS):
         return json.dumps(row, ensure_ascii=False)
-    tail = json.dumps({key: row[key] for key in _TOKEN_KEYS}, ensure_ascii=False)
-    return f"{record_json[:-1]}, {tail[1:]}"
+    # token_offsets are most of the line: format its small int-only dicts directly (what json.dumps writes)
+    offsets = ", ".join([f'{{"start": {o["start"]:d}, "end": {o["end"]:d}}}' for o in row["token_offsets"]])
+    return (f'{record_json[:-1]}, "tokens": {json.dumps(row["tokens"], ensure_ascii=False)}, "token_offsets": [{offsets}], '
+            f'"ner_tags": {json.dumps(row["ner_tags"], ensure_ascii=False)}, '
+            f'"bio_conflicts": {json.dumps(row["bio_conflicts"], ensure_ascii=False)}}}')
 
 
 def _size_in_bytes(size: int | str) -> int:

@@ -193,17 +193,21 @@ def test_the_dataset_is_written_in_place_as_save_to_disk_lays_it_out(tmp_path: P
 def test_a_large_split_gets_several_shards(tmp_path: Path) -> None:
     from annotate.dataset import DatasetRowBuilder, SplitWriter, install_dataset_dict
 
-    records = [{"id": f"d{i}", "text": f"Ann met Bob {i}.", "entities": [{"start": 0, "end": 3, "text": "Ann", "label": "PERSON"}],
+    records = [{"id": f"d{i}", "text": f"Ann met \"Bøb\" 😀 {i}.", "entities": [{"start": 0, "end": 3, "text": "Ann", "label": "PERSON"},
+                                                                             {"start": 0, "end": 7, "text": "Ann met", "label": "ORG"}],
                 "quotes": [], "events": [], "task_id": i, "annotation_id": i, "annotator": "a", "origin": "annotation",
                 "created_at": None, "updated_at": None, "lead_time": None} for i in range(25)]
     builder = DatasetRowBuilder(NEWS)
     writer = SplitWriter(tmp_path / "train.jsonl", tmp_path / "build" / "train", NEWS, batch_size=10, max_shard_bytes=1)
     for record in records:
-        writer.add(builder.row(record), record_json=json.dumps(record))
+        writer.add(builder.row(record), record_json=json.dumps(record, ensure_ascii=False))
     writer.close()
     install_dataset_dict(tmp_path / "o", {"train": tmp_path / "build" / "train"})
     names = sorted(p.name for p in (tmp_path / "o" / "train").glob("*.arrow"))
     assert names == [f"data-{i:05d}-of-00003.arrow" for i in range(3)]
     ds = datasets.load_from_disk(str(tmp_path / "o"))
     assert ds["train"]["id"] == [r["id"] for r in records]
-    assert [json.loads(line) for line in (tmp_path / "train.jsonl").read_text().splitlines()] == [builder.row(r) for r in records]
+    # the JSONL line reuses the record's JSON and formats the token columns itself: exactly json.dumps of the row
+    lines = (tmp_path / "train.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines == [json.dumps(builder.row(r), ensure_ascii=False) for r in records]
+    assert builder.conflicts == 2 * 25 and json.loads(lines[0])["bio_conflicts"][0]["text"] == "Ann"
