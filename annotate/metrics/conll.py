@@ -216,12 +216,11 @@ def _read_block(
     """Write the token lines of `buf[lo:hi]` (whole lines) into `out` from index `at`: token offsets,
     line numbers, tag codes. Returns (token lines written, newlines seen)."""
     block = buf[lo:hi]
-    word = _is_word(block)
-    edges = np.flatnonzero(word[1:] != word[:-1]) + 1
-    if word[0]:
-        edges = np.concatenate([[0], edges])
-    if word[-1]:
-        edges = np.append(edges, block.shape[0])
+    # word bytes with a white space byte either side: edge k is where word[k - 1] != word[k], in
+    # block offsets, so starts and ends alternate
+    word = np.zeros(block.shape[0] + 2, dtype=bool)
+    word[1:-1] = _is_word(block)
+    edges = np.flatnonzero(word[1:] != word[:-1])
     del word
     field_start, field_end = edges[0::2], edges[1::2]
     newlines = np.flatnonzero(block == 10)
