@@ -15,7 +15,6 @@ prints one line `demo: error: [Axxx] ...` and exits 1.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass, field
 from html import escape
@@ -42,22 +41,10 @@ class GoldLoad:
 
 
 def read_gold_records(path: Path) -> list[dict[str, Any]]:
-    """The gold records of a JSONL file, each checked against the record contract."""
-    from annotate.recordio import check_record
+    """The gold records of a JSONL file or dataset folder, each checked against the record contract."""
+    from annotate.recordio import read_records
 
-    records = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}); give the gold records as JSONL.") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not JSON ({exc.msg}).") from None
-        records.append(check_record(record, f"{path}:{number}"))
+    records = list(read_records(path))
     if not records:
         raise InputError(f"{path}: no gold records in it.")
     return records
