@@ -29,6 +29,18 @@ from annotate.cli.app import app as _app
 # it, so that `from annotate.cli import app` goes through `__getattr__` and gets every command.
 globals().pop("app", None)
 
+
+class _ByModule(list):  # type: ignore[type-arg]
+    """The app's registered commands, listed by command module (alphabetical), then in the order
+    each module registers them: the same order in `--help` and docs/cli.md whichever module a
+    test or a command line happened to import first."""
+
+    def __iter__(self) -> Any:
+        return iter(sorted(list.__iter__(self), key=lambda info: getattr(info.callback, "__module__", "")))
+
+
+_app.registered_commands = _ByModule(_app.registered_commands)
+
 COMMANDS: dict[str, str] = {
     "clean": "annotate.cli.corpus_commands",
     "tasks": "annotate.cli.corpus_commands",
