@@ -20,17 +20,21 @@ The reader works on the bytes with numpy: no Python loop per line.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from annotate.errors import ScoreError, shorten
 from annotate.metrics.spanarrays import IntArray, SpanArrays
+
+if TYPE_CHECKING:
+    from annotate.metrics.labelmap import LabelMap, LabelMapReport
 
 Codes = npt.NDArray[np.signedinteger[Any]]  # small integer codes (tag, prefix, type), any width
 SchemeTag = Literal["IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU"]
@@ -484,3 +488,193 @@ def describe_malformed(counter: Counter[str]) -> str:
 
 def check_tag(tag: str) -> str:
     return shorten(tag, 30)
+
+
+# ------------------------------------------------------------------ label mapping (--label-map)
+
+
+def map_conll_tags(conll: ConllFile, label_map: LabelMap) -> ConllFile:
+    """`conll` with the types of its predicted tags (and gold's with `map_gold`) mapped, for the
+    token-level report: `B-GPE` becomes `B-LOC`, a dropped type becomes `O`. Chunks are scored
+    from `map_conll`'s spans, not from these tags.
+
+    Example:
+        >>> from annotate.metrics.labelmap import LabelMap
+        >>> t = tag_table(["O", "B-GPE", "I-GPE", "B-NORP"], "IOB2")
+        >>> f = ConllFile(Path("x"), b"", *(np.zeros(3, dtype=np.int32),) * 3, np.array([0, 1, 2], dtype=np.int32),
+        ...               np.array([3, 1, 2], dtype=np.int32), np.ones(3, bool), np.zeros(3, bool), t, "IOB2", 3)
+        >>> m = map_conll_tags(f, LabelMap({"GPE": "LOC", "NORP": None}))
+        >>> [m.table.tags[c] for c in m.pred.tolist()], [m.table.tags[c] for c in m.gold.tolist()]
+        (['O', 'B-LOC', 'I-LOC'], ['O', 'B-GPE', 'I-GPE'])
+    """
+    from annotate.metrics.labelmap import map_label
+
+    tags = list(conll.table.tags)
+    index = {tag: i for i, tag in enumerate(tags)}
+    table = []
+    for code, tag in enumerate(tags):
+        m = _TAG.match(tag)
+        if m is None or not m.group(2):
+            table.append(code)
+            continue
+        new = map_label(m.group(2), label_map)
+        table.append(index.setdefault("O" if new is None else f"{m.group(1)}-{new}", len(index)))
+    codes = np.array(table, dtype=np.int32)
+    pred = codes[conll.pred]
+    gold = codes[conll.gold] if label_map.map_gold else conll.gold
+    # keep only the tags still in use, so that the token report lists no vanished type
+    used = np.unique(np.concatenate([gold, pred]))
+    compact = np.zeros(len(index), dtype=np.int32)
+    compact[used] = np.arange(used.shape[0], dtype=np.int32)
+    names = list(index)
+    return dataclasses.replace(
+        conll, table=tag_table([names[i] for i in used.tolist()], conll.scheme), pred=compact[pred], gold=compact[gold]
+    )
+
+
+def map_conll(
+    conll: ConllFile, gold: Decoded, pred: Decoded, label_map: LabelMap
+) -> tuple[ConllFile, Decoded, Decoded, LabelMapReport]:
+    """Apply a label map to decoded chunks: predictions always, gold with `map_gold`.
+
+    Chunks are decoded under the file's own tags first and relabelled after (two adjacent chunks
+    B-GPE, B-LOC stay two LOC chunks); dropped chunks are counted in the report. The returned file
+    has mapped tags for the token report (`map_conll_tags`); malformed-tag counts are the file's.
+    """
+    from annotate.metrics.labelmap import LabelMapReport, map_span_arrays
+
+    pred_spans, pred_counts = map_span_arrays(pred.spans, label_map)
+    pred = dataclasses.replace(pred, spans=pred_spans)
+    gold_counts = None
+    if label_map.map_gold:
+        gold_spans, gold_counts = map_span_arrays(gold.spans, label_map)
+        gold = dataclasses.replace(gold, spans=gold_spans)
+    return map_conll_tags(conll, label_map), gold, pred, LabelMapReport(label_map, pred_counts, gold_counts)
+
+
+# ------------------------------------------------------------------ IOB2 with text (UD-style .iob2)
+
+
+def iob2_sentence_record(
+    sent_id: str, text: str, tokens: Sequence[str], tags: Sequence[str], *, where: str = ""
+) -> dict[str, Any]:
+    """A canonical record of one sentence: its text, and entity spans from strict IOB2 `tags`.
+
+    Each token is looked up in `text` from where the previous one ended, with only white space
+    allowed in between; offsets are half-open code points.
+
+    Raises:
+        ScoreError: a token not found in order in the text, or a malformed IOB2 sequence.
+
+    Example:
+        >>> r = iob2_sentence_record("s1", "Obama met Kori Schulman.", ["Obama", "met", "Kori", "Schulman", "."],
+        ...                          ["B-PER", "O", "B-PER", "I-PER", "O"])
+        >>> [(e["start"], e["end"], e["label"], e["text"]) for e in r["entities"]]
+        [(0, 5, 'PER', 'Obama'), (10, 23, 'PER', 'Kori Schulman')]
+    """
+    from annotate.errors import SpanError
+    from annotate.spans import Token, bio_to_spans
+
+    place = where or sent_id
+    found: list[Token] = []
+    pos = 0
+    for i, token in enumerate(tokens):
+        at = text.find(token, pos)
+        if at < 0 or text[pos:at].strip():
+            raise ScoreError(
+                f"{place}: token {i + 1} {shorten(token, 30)} is not the next word of the sentence text "
+                f"(after {shorten(text[max(0, pos - 20):pos], 30)}); the tokens must spell the `# text` line in order."
+            )
+        found.append(Token(at, at + len(token), token))
+        pos = at + len(token)
+    try:
+        spans = bio_to_spans(list(tags), found)
+    except SpanError as exc:
+        raise ScoreError(f"{place}: {exc.message}") from None
+    entities = [{"start": s.start, "end": s.end, "label": s.label, "text": text[s.start:s.end]} for s in spans]
+    return {"id": sent_id, "text": text, "entities": entities, "quotes": [], "events": []}
+
+
+def join_sentences(doc_id: str, sentences: Sequence[dict[str, Any]], *, sep: str = "\n") -> dict[str, Any]:
+    """One record of a document from its sentence records, texts joined by `sep` (offsets shifted).
+
+    Example:
+        >>> a = {"id": "s1", "text": "Hi Bob.", "entities": [{"start": 3, "end": 6, "label": "PER", "text": "Bob"}]}
+        >>> b = {"id": "s2", "text": "In Rome.", "entities": [{"start": 3, "end": 7, "label": "LOC", "text": "Rome"}]}
+        >>> d = join_sentences("d1", [a, b])
+        >>> [d["text"][e["start"]:e["end"]] for e in d["entities"]], d["sentences"]
+        (['Bob', 'Rome'], ['s1', 's2'])
+    """
+    texts, entities, shift = [], [], 0
+    for sentence in sentences:
+        texts.append(sentence["text"])
+        for e in sentence["entities"]:
+            entities.append({**e, "start": e["start"] + shift, "end": e["end"] + shift})
+        shift += len(sentence["text"]) + len(sep)
+    return {"id": doc_id, "text": sep.join(texts), "entities": entities, "quotes": [], "events": [],
+            "sentences": [s["id"] for s in sentences]}
+
+
+def read_iob2_text(
+    path: Path, *, sent_prefix: str = "", by: Literal["sentence", "document"] = "sentence"
+) -> list[dict[str, Any]]:
+    """Canonical records from a UD-style IOB2 file with `# sent_id`, `# text` (and `# newdoc id`)
+    comment lines and tab-separated token lines (index, token, IOB2 tag, ...), as UNER ships.
+
+    `sent_prefix` keeps the sentences whose id starts with it (UNER English-PUD: "n" news, "w"
+    Wikipedia). `by="document"` joins the sentences of each `# newdoc id` with newlines.
+
+    Raises:
+        ScoreError: the file cannot be read; a sentence without `# sent_id` or `# text`, a token
+            line with fewer than 3 columns, a multi-word token range, or a token or tag sequence
+            that does not fit the text (the line is named).
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScoreError(f"{path}: cannot be read as UTF-8 text ({exc}); check the path.") from None
+    sentences: list[tuple[str, dict[str, Any]]] = []  # (document id, record)
+    doc_id, sent_id, text, start_line = "", None, None, 0
+    tokens: list[str] = []
+    tags: list[str] = []
+
+    def flush() -> None:
+        if not tokens:
+            return
+        where = f"{path}:{start_line}"
+        if sent_id is None or text is None:
+            raise ScoreError(f"{where}: a sentence without `# sent_id` or `# text`; each sentence needs both comment lines.")
+        if sent_id.startswith(sent_prefix):
+            sentences.append((doc_id or sent_id, iob2_sentence_record(sent_id, text, tokens, tags, where=where)))
+
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("#"):
+            key, eq, value = line[1:].partition("=")
+            if eq and key.strip() == "newdoc id":
+                doc_id = value.strip()
+            elif eq and key.strip() == "sent_id":
+                sent_id = value.strip()
+            elif eq and key.strip() == "text":
+                text = value[1:] if value.startswith(" ") else value
+            continue
+        if not line.strip():
+            flush()
+            sent_id, text, tokens, tags = None, None, [], []
+            continue
+        columns = line.split("\t")
+        if len(columns) < 3 or not columns[0].isdigit():
+            raise ScoreError(
+                f"{path}:{number}: expected a token line (index, token, IOB2 tag, ... separated by tabs); "
+                f"got {shorten(line, 40)} (multi-word token ranges are not read)."
+            )
+        if not tokens:
+            start_line = number
+        tokens.append(columns[1])
+        tags.append(columns[2])
+    flush()
+    if by == "sentence":
+        return [record for _, record in sentences]
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for doc, record in sentences:
+        grouped.setdefault(doc, []).append(record)
+    return [join_sentences(doc, group) for doc, group in grouped.items()]

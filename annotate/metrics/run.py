@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, Optional, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Protocol, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +19,9 @@ import numpy.typing as npt
 from annotate.metrics.counts import Block
 from annotate.metrics.errorlist import ErrorItem, in_context
 from annotate.metrics.matching import CORRECT, INCORRECT, MISSED, PARTIAL, SCHEMES, SPURIOUS, SchemeName
+
+if TYPE_CHECKING:
+    from annotate.metrics.labelmap import LabelMap
 
 Task = Literal["entities", "quotes", "events"]
 TASKS: tuple[Task, ...] = ("entities", "quotes", "events")
@@ -174,14 +177,23 @@ def run_conll(
     confidence: float = 0.95,
     tokens: bool = False,
     errors: int = 0,
+    label_map: Optional[LabelMap] = None,
 ) -> ScoreRun:
-    """Score a CoNLL file (token ... gold tag, predicted tag) under the entity `schemes`."""
+    """Score a CoNLL file (token ... gold tag, predicted tag) under the entity `schemes`.
+
+    `label_map` (annotate.metrics.labelmap) relabels and drops decoded chunks before matching.
+    """
     from annotate.metrics.conll import conll_spans, read_conll
     from annotate.metrics.entities import score_entities
 
     digest = hash_in_background(path)
     conll = read_conll(path, scheme=scheme)  # type: ignore[arg-type]
     gold, pred = conll_spans(conll)
+    map_report = None
+    if label_map is not None:  # --label-map: annotate.metrics.conll.map_conll
+        from annotate.metrics.conll import map_conll
+
+        conll, gold, pred, map_report = map_conll(conll, gold, pred, label_map)
     unit = conll.unit_index()
     n_units = int(unit[-1]) + 1 if len(conll) else 0
     scores = score_entities(gold.spans, pred.spans, schemes=tuple(schemes), n_docs=n_units, min_overlap=min_overlap)
@@ -204,6 +216,7 @@ def run_conll(
         },
         "entities": block_dicts(measures, bootstrap=bootstrap, seed=seed, confidence=confidence),
     }
+    document["manifest"]["label_map"] = None if map_report is None else map_report.as_dict()  # --label-map
     confusion = _confusion(scores)
     document["confusion"] = confusion
     if tokens:
@@ -304,12 +317,21 @@ def run_records(
     confidence: float = 0.95,
     tokens: bool = False,
     errors: int = 0,
+    label_map: Optional[LabelMap] = None,
 ) -> ScoreRun:
-    """Score JSONL records (PRED) against gold records (JSONL, dataset folder or Label Studio export)."""
+    """Score JSONL records (PRED) against gold records (JSONL, dataset folder or Label Studio export).
+
+    `label_map` (annotate.metrics.labelmap) relabels and drops entities before matching.
+    """
     from annotate.metrics.pairing import pair_records, read_gold, read_pred
 
     digest = hash_in_background(gold_path, pred_path)
     pairing = pair_records(read_gold(gold_path), read_pred(pred_path), missing=missing, pred_path=str(pred_path))
+    map_report = None
+    if label_map is not None:  # --label-map: annotate.metrics.labelmap.map_pairing
+        from annotate.metrics.labelmap import map_pairing
+
+        pairing, map_report = map_pairing(pairing, label_map)
     n_docs = len(pairing.gold)
     base_manifest = dict(
         command="score", task=task, input_format="records", gold=gold_path, pred=pred_path,
@@ -355,6 +377,7 @@ def run_records(
         "inputs": inputs,
         task: block_dicts(measures, bootstrap=bootstrap, seed=seed, confidence=confidence),
     }
+    document["manifest"]["label_map"] = None if map_report is None else map_report.as_dict()  # --label-map
     if task == "quotes":
         document[task]["speaker_attribution"] = {
             "micro": q.speaker_accuracy.as_dict(),
