@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from annotate.disagreements import document_disagreements
 from annotate.errors import AnnotateError
-from annotate.metrics.agreement import NOT_HUMAN, AgreementTask
+from annotate.metrics.annotations import NOT_HUMAN, AgreementTask
 
 if TYPE_CHECKING:  # pragma: no cover
     from annotate.labelstudio import LabelStudioClient

@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
-from annotate.metrics.agreement import AgreementTask, AnnotationSet, group_annotations
+from annotate.metrics.annotations import AgreementTask, AnnotationSet, group_annotations
 from annotate.spans import Span
 
 Layer = Literal["entity", "quote", "speaker", "cue", "trigger", "argument"]

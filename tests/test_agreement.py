@@ -13,17 +13,11 @@ from typer.testing import CliRunner
 
 from annotate.cli import app
 from annotate.errors import InputError
-from annotate.metrics.agreement import (
-    agreement,
-    cohen_kappa,
-    group_annotations,
-    heatmap_svg,
-    human_ceiling,
-    krippendorff_alpha,
-    match_overlap,
-    pooled,
-    record_spans,
-)
+from annotate.metrics.agreement import agreement, pooled, span_agreement
+from annotate.metrics.annotations import group_annotations, record_spans
+from annotate.metrics.ceiling import human_ceiling
+from annotate.metrics.token_agreement import cohen_kappa, krippendorff_alpha
+from annotate.reports.agreement import heatmap_svg
 from annotate.spans import Span
 
 runner = CliRunner()
@@ -168,8 +162,28 @@ def test_strict_pairwise_f1_equals_the_scorers() -> None:
 
 
 def test_overlap_matching_is_one_to_one() -> None:
-    pairs = match_overlap([Span(0, 10, "X")], [Span(0, 3, "X"), Span(5, 10, "X")])
-    assert len(pairs) == 1
+    found = span_agreement([[Span(0, 10, "X")]], [[Span(0, 3, "X"), Span(5, 10, "X")]], matching="overlap")
+    assert found.overall.matched == 1 and found.overall.f1 == pytest.approx(2 / 3)
+
+
+def test_pairwise_matching_is_the_scorers() -> None:
+    # One definition of strict and of overlap: the pair's F1 is the scorer's (quotes' content_exact /
+    # content_overlap use the same matching) on the same spans, one label.
+    from annotate.metrics.quotes import ANY_OVERLAP
+    from annotate.metrics.spanarrays import SpanArrays
+    from annotate.metrics.entities import score_entities
+
+    a = [[Span(0, 10, "X"), Span(20, 25, "X")], [Span(3, 9, "X")]]
+    b = [[Span(0, 3, "X"), Span(5, 10, "X"), Span(20, 25, "X")], [Span(0, 2, "X")]]
+    gold = SpanArrays.from_tuples([(i, s.start, s.end, s.label) for i, d in enumerate(a) for s in d])
+    pred = SpanArrays.from_tuples([(i, s.start, s.end, s.label) for i, d in enumerate(b) for s in d])
+    strict = score_entities(gold, pred, schemes=("strict",)).schemes["strict"].block.micro
+    # overlap: partial scheme, any overlap accepted, partial matches counted whole (fold_partial in quotes)
+    partial = score_entities(gold, pred, schemes=("partial",), min_overlap=ANY_OVERLAP).schemes["partial"].block.micro
+    assert span_agreement(a, b, matching="strict").overall.f1 == pytest.approx(strict.f1)
+    overlap = span_agreement(a, b, matching="overlap").overall
+    assert overlap.matched == partial.counts.correct + partial.counts.partial == 2
+    assert overlap.f1 == pytest.approx(2 * 2 / (3 + 4))
 
 
 def test_quotes_and_events_spans() -> None:
@@ -328,7 +342,7 @@ def test_cli_agree_adds_the_heat_map_to_a_score_report(tmp_path: Path) -> None:
 
 
 def test_score_report_hook_takes_the_agreement_section(tmp_path: Path) -> None:
-    from annotate.metrics.agreement import agreement_html
+    from annotate.reports.agreement import agreement_html
     from annotate.reports.html import render_html
 
     gold = write_rows(tmp_path / "gold.jsonl", [HAND[0]])

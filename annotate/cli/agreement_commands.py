@@ -5,17 +5,15 @@ Heavy imports (sklearn, krippendorff, spaCy, the SDK) happen inside the commands
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Optional
 
 import typer
 
 from annotate.cli.app import app
-from annotate.cli.common import dumps_line, open_output, print_json, say
+from annotate.cli.common import TaskChoice, dumps_line, open_output, print_json, say
 
 INPUT_HELP = (
     "One row per annotation, with its annotator: a records JSONL or dataset folder written by "
@@ -23,34 +21,16 @@ INPUT_HELP = (
 )
 
 
-class TaskChoice(str, Enum):
-    entities = "entities"
-    quotes = "quotes"
-    events = "events"
-
-
-class MeasureChoice(str, Enum):
-    strict = "strict"
-    overlap = "overlap"
-    kappa = "kappa"
-
-
 _opt_schema = typer.Option("news", "--schema", help="The schema of the project, when INPUT is a Label Studio export.")
 _opt_quiet = typer.Option(False, "--quiet", "-q", help="No messages on stderr but errors.")
 
 
-def _sha256(path: Path) -> str | None:
-    if not path.is_file():
-        return None
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_annotation_rows(path: Path, *, schema: str = "news") -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Rows (one per annotation) from records or a Label Studio export; with what the converter rejected."""
+    """Rows (one per annotation) from records or a Label Studio export; with what the converter rejected.
+
+    Records (JSONL or a dataset folder) are read by `annotate.recordio.read_records`; an export is
+    converted here with every annotation kept, so that the converter's rejects can be counted.
+    """
     from annotate.convert import ConversionStats, iter_conversion, looks_like_export, read_export
     from annotate.errors import InputError
     from annotate.recordio import read_records
@@ -117,15 +97,12 @@ def agree(
         annotate agree data/all --gold data/adjudicated --html agreement.html
         annotate agree data/all --add-to-report report.html
     """
-    from annotate.metrics.agreement import (
-        add_to_page,
-        agreement,
-        agreement_html,
-        agreement_page,
-        group_annotations,
-        human_ceiling,
-        pooled,
-    )
+    from annotate import __version__
+    from annotate.metrics.agreement import agreement, pooled
+    from annotate.metrics.annotations import group_annotations
+    from annotate.metrics.ceiling import human_ceiling
+    from annotate.metrics.run import sha256_of
+    from annotate.reports.agreement import add_to_page, agreement_html, agreement_page
 
     rows, rejected = read_annotation_rows(input, schema=schema)
     annotations = group_annotations(rows, where=str(input))
@@ -133,9 +110,7 @@ def agree(
     _report_input(input, len(rows), rejected, report, quiet=quiet or json_output)
     ceiling = None
     if gold is not None:
-        from annotate.recordio import read_records
-
-        gold_rows, _ = read_annotation_rows(gold, schema=schema) if _is_export(gold) else (list(read_records(gold)), {})
+        gold_rows, _ = read_annotation_rows(gold, schema=schema)
         ceiling = human_ceiling(annotations, _gold_only(gold_rows), task=task.value)
     if html is not None:
         with open_output(html) as stream:
@@ -152,7 +127,7 @@ def agree(
             raise InputError(f"{add_to_report}: cannot be read and rewritten ({exc}); give the HTML file of `annotate score --html`.") from None
     if json_output:
         document = {
-            "manifest": {"tool": "annotate agree", "version": _version(), "input": str(input), "sha256": _sha256(input),
+            "manifest": {"tool": "annotate agree", "version": __version__, "input": str(input), "sha256": sha256_of(input),
                          "task": task.value, "converter_rejects": rejected},
             **report.to_dict(),
             "pooled": {"strict": pooled(report, "strict").to_dict(), "overlap": pooled(report, "overlap").to_dict()},
@@ -167,24 +142,12 @@ def agree(
         say(f"agree: heat maps added to {add_to_report}", quiet=quiet)
 
 
-def _is_export(path: Path) -> bool:
-    from annotate.convert import looks_like_export
-
-    return looks_like_export(path)
-
-
 def _gold_only(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One gold record per document: the last row of each id (a gold file has one anyway)."""
     by_id: dict[str, dict[str, Any]] = {}
     for row in rows:
         by_id[str(row["id"])] = row
     return list(by_id.values())
-
-
-def _version() -> str:
-    from annotate import __version__
-
-    return __version__
 
 
 def _print_tables(report: Any, ceiling: Any, *, labels: bool) -> None:
@@ -275,7 +238,7 @@ def disagreements(
     from collections import Counter
 
     from annotate.disagreements import disagreements as find
-    from annotate.metrics.agreement import group_annotations
+    from annotate.metrics.annotations import group_annotations
 
     tasks = tuple(t.value for t in task) if task else ("entities", "quotes", "events")
     rows, rejected = read_annotation_rows(input, schema=schema)

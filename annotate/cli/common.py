@@ -1,9 +1,10 @@
-"""Helpers shared by the command modules: stderr messages, JSON output, writing JSONL and rejects."""
+"""Helpers shared by the command modules: stderr messages, JSON output, writing JSONL and rejects, `--task` choices."""
 
 from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -63,3 +64,11 @@ def default_rejects_path(out: Path | None) -> Path:
     if out is None or str(out) == "-":
         return Path("rejects.jsonl")
     return out.with_name(out.name.split(".")[0] + ".rejects.jsonl")
+
+
+class TaskChoice(str, Enum):
+    """`--task` of the commands that read records: which layer of the record contract."""
+
+    entities = "entities"
+    quotes = "quotes"
+    events = "events"

@@ -1,37 +1,24 @@
-"""Agreement between annotators: pairwise span F1, Cohen's kappa, Krippendorff's alpha, a human ceiling.
+"""Agreement between annotators: pairwise span F1, Cohen's kappa and Krippendorff's alpha, per label.
 
-Input: canonical records, one row per annotation, each carrying the `annotator` who made it
-(`annotate convert --all-annotations` writes them). Rows are grouped by document `id`; for every
-pair of annotators the documents both annotated are their *shared tasks*.
-
-What is compared (`task`):
-
-* `entities`: entity spans, labelled with their type;
-* `quotes`: the quote content, the speaker and the cue as spans labelled with the schema's quote
-  parts (QUOTE, SPEAKER, CUE);
-* `events`: triggers labelled with their event type, and arguments labelled with their role.
-
-Identical spans of one annotation (the same speaker of two quotes, say) count once.
+The rows come grouped by `annotate.metrics.annotations` (one record per annotator and document;
+which spans each task compares is said there); the token measures are in
+`annotate.metrics.token_agreement`; the human ceiling (annotators against the adjudicated gold)
+in `annotate.metrics.ceiling`; the heat maps in `annotate.reports.agreement`.
 
 Measures (offsets are code points, half-open, as everywhere in `annotate`):
 
-* **Pairwise span F1**, per label and micro over labels. *Strict*: a span of A matches a span of
-  B with the same `(start, end, label)`. *Overlap*: spans of the same label that share at least
-  one character match, one to one, greedily by the size of the overlap (exact matches first).
+* **Pairwise span F1**, per label and micro over labels, with the scorer's matching
+  (`annotate.metrics.matching.match_spans`, per label, the first annotator of the pair on the
+  gold side). *Strict*: the scorer's strict scheme (conlleval's): same `(start, end, label)`.
+  *Overlap*: the scorer's overlap matching (as for quote content: nervaluate's greedy one-to-one
+  walk, any shared character): spans of the same label that share at least one character.
   With `m` matches, `a` spans of A and `b` spans of B, `F1 = 2m / (a + b)`: the F1 of B scored
-  against A, which is the same as A scored against B. Undefined (None) when `a + b == 0`.
-* **Cohen's kappa** (`sklearn.metrics.cohen_kappa_score`) on aligned token labels of a pair's
-  shared tasks, overall (every label and `O`) and per label (the token has the label or not).
-  Tokens come from `annotate.tokens.tokenize`, split at the span boundaries of *every* annotator
-  of the document, so that all annotators label the same token sequence and every span covers
-  whole tokens. A token's label is the label of the span that covers it, `O` if none; where an
-  annotator's spans overlap, the longest covering span wins (then the smaller label).
-* **Krippendorff's alpha** (nominal; the `krippendorff` package) over all annotators at once, on
-  the same token labels: the units are the tokens of the documents that two or more annotators
-  labelled, an annotator who did not label a document gives a missing value there.
+  against A. Undefined (None) when `a + b == 0`.
+* **Cohen's kappa** on aligned token labels of a pair's shared tasks, overall (every label and
+  `O`) and per label (the token has the label or not).
+* **Krippendorff's alpha** (nominal) over all annotators at once, on the same token labels: the
+  units are the tokens of the documents that two or more annotators labelled.
 
-kappa and alpha are undefined (None) when the labels compared take a single value (for example a
-label nobody used, or two annotators who marked nothing): chance agreement is then total.
 Every figure carries the number of shared tasks behind it; a pair with no shared task is listed
 with zero tasks and no figures, and an annotator who shares no task with anyone is named in
 `annotators_without_shared_tasks`.
@@ -53,215 +40,26 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Literal, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Literal, Mapping, Sequence
 
-from annotate.errors import InputError, shorten
-from annotate.spans import Span, Token
-
-AgreementTask = Literal["entities", "quotes", "events"]
-AGREEMENT_TASKS: tuple[AgreementTask, ...] = ("entities", "quotes", "events")
-OUTSIDE = "O"
-NOT_HUMAN = ("prediction", "draft")
-Record = dict[str, Any]
-
-# ---------------------------------------------------------------------------------------------
-# Rows → annotations grouped by document
-# ---------------------------------------------------------------------------------------------
-
-
-def annotator_of(row: Mapping[str, Any]) -> str | None:
-    """The annotator of a row: `annotator` (or `provenance.annotator`), as a string; None if absent.
-
-    Example:
-        >>> annotator_of({"annotator": "ann@example.org"}), annotator_of({"provenance": {"annotator": 7}})
-        ('ann@example.org', '7')
-    """
-    value = row.get("annotator")
-    if value is None and isinstance(row.get("provenance"), Mapping):
-        value = row["provenance"].get("annotator")
-    if isinstance(value, Mapping):  # a Label Studio user object
-        value = value.get("email") or value.get("username") or value.get("id")
-    if value is None or value == "":
-        return None
-    return str(value)
-
-
-@dataclass(slots=True)
-class AnnotationSet:
-    """Every annotator's record of every document, and what was set aside on the way."""
-
-    documents: dict[str, dict[str, Record]] = field(default_factory=dict)  # id -> annotator -> record
-    rows: int = 0
-    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (document id, annotator) seen again
-    not_human: Counter[str] = field(default_factory=Counter)  # rows set aside by origin (prediction, draft)
-
-    @property
-    def annotators(self) -> list[str]:
-        return sorted({name for by_annotator in self.documents.values() for name in by_annotator})
-
-    def texts(self) -> dict[str, str]:
-        return {doc: next(iter(by.values())).get("text") or "" for doc, by in self.documents.items()}
-
-
-def group_annotations(rows: Iterable[Mapping[str, Any]], *, where: str = "input") -> AnnotationSet:
-    """Group rows (records with an `annotator`) by document and annotator.
-
-    When an annotator has several annotations of one document the last one is kept and the
-    earlier ones are listed in `duplicates` (reported by the CLI, never silently). Rows whose
-    `origin` is `prediction` or `draft` are not people's finished work: they are counted in
-    `not_human` and left out.
-
-    Raises:
-        InputError: a row has no annotator, or two rows of one document have different texts.
-    """
-    result = AnnotationSet()
-    for number, row in enumerate(rows, start=1):
-        result.rows += 1
-        doc = row.get("id")
-        if not isinstance(doc, str) or not doc:
-            raise InputError(f"{where}: row {number} has no document 'id'; agreement needs records with ids.")
-        if row.get("origin") in NOT_HUMAN:
-            result.not_human[str(row["origin"])] += 1
-            continue
-        name = annotator_of(row)
-        if name is None:
-            raise InputError(
-                f"{where}: row {number} (document {doc!r}) has no 'annotator'; convert the export with "
-                "`annotate convert --all-annotations` so that each row is one annotator's annotation."
-            )
-        by_annotator = result.documents.setdefault(doc, {})
-        if by_annotator:
-            other = next(iter(by_annotator.values()))
-            if (other.get("text") or None) is not None and (row.get("text") or None) is not None and other["text"] != row["text"]:
-                raise InputError(
-                    f"{where}: row {number}: document {doc!r} has a different text than in an earlier row "
-                    f"({shorten(row['text'], 30)} vs {shorten(other['text'], 30)}); annotations of one task share its text."
-                )
-        if name in by_annotator:
-            result.duplicates.append((doc, name))
-        by_annotator[name] = dict(row)
-    return result
-
-
-# ---------------------------------------------------------------------------------------------
-# Records → labelled spans, per task
-# ---------------------------------------------------------------------------------------------
-
-
-def _quote_parts() -> tuple[str, str, str]:
-    from annotate.schema import load_schema
-
-    labels = load_schema("quotes").quote_labels
-    if len(labels) != 3:
-        from annotate.errors import SchemaError
-
-        raise SchemaError(f"The quotes schema should have three parts (quote, speaker, cue); found {list(labels)}.")
-    return labels[0], labels[1], labels[2]
-
-
-def record_spans(record: Mapping[str, Any], task: AgreementTask) -> list[Span]:
-    """The labelled spans of one record that `task` compares, sorted, each once.
-
-    Example:
-        >>> record_spans({"entities": [{"start": 4, "end": 7, "label": "GPE"}, {"start": 0, "end": 3, "label": "PERSON"}]}, "entities")
-        [Span(start=0, end=3, label='PERSON'), Span(start=4, end=7, label='GPE')]
-    """
-    spans: set[Span] = set()
-    if task == "entities":
-        for entity in record.get("entities") or []:
-            spans.add(Span(entity["start"], entity["end"], entity["label"]))
-    elif task == "quotes":
-        quote_label, speaker_label, cue_label = _quote_parts()
-        for quote in record.get("quotes") or []:
-            spans.add(Span(quote["start"], quote["end"], quote_label))
-            for part, label in (("speaker", speaker_label), ("cue", cue_label)):
-                if quote.get(part):
-                    spans.add(Span(quote[part]["start"], quote[part]["end"], label))
-    elif task == "events":
-        for event in record.get("events") or []:
-            trigger = event["trigger"]
-            spans.add(Span(trigger["start"], trigger["end"], event["type"]))
-            for argument in event.get("arguments") or []:
-                spans.add(Span(argument["start"], argument["end"], argument["role"]))
-    else:
-        raise InputError(f"Unknown agreement task {task!r}; choose one of {', '.join(AGREEMENT_TASKS)}.")
-    return sorted(spans)
-
-
-def token_labels(spans: Sequence[Span], tokens: Sequence[Token]) -> list[str]:
-    """The label of each token: the label of the longest span covering it (then the smaller label), else O.
-
-    Tokens must not straddle a span boundary (tokenize with the spans' ends as boundaries).
-
-    Example:
-        >>> toks = [Token(0, 3, "Bob"), Token(4, 7, "met"), Token(8, 11, "Ann")]
-        >>> token_labels([Span(0, 3, "PERSON"), Span(8, 11, "PERSON")], toks)
-        ['PERSON', 'O', 'PERSON']
-    """
-    labels = [OUTSIDE] * len(tokens)
-    rank: list[tuple[int, str] | None] = [None] * len(tokens)
-    starts = [tok.start for tok in tokens]
-    import bisect
-
-    for span in spans:
-        first = bisect.bisect_left(starts, span.start)
-        for i in range(first, len(tokens)):
-            tok = tokens[i]
-            if tok.start >= span.end:
-                break
-            if tok.end <= span.end:
-                key = (-(span.end - span.start), span.label)
-                if rank[i] is None or key < rank[i]:  # type: ignore[operator]
-                    rank[i] = key
-                    labels[i] = span.label
-    return labels
-
-
-# ---------------------------------------------------------------------------------------------
-# Span matching and F1
-# ---------------------------------------------------------------------------------------------
+from annotate.errors import InputError
+from annotate.metrics.annotations import (
+    AGREEMENT_TASKS,
+    AgreementTask,
+    AnnotationSet,
+    group_annotations,
+    record_spans,
+)
+from annotate.metrics.token_agreement import OUTSIDE, cohen_kappa, krippendorff_alpha, token_labels
+from annotate.spans import Span
 
 Matching = Literal["strict", "overlap"]
+HeatmapMeasure = Literal["strict", "overlap", "kappa"]
 
-
-def match_strict(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[Span, Span]]:
-    """Pairs of identical spans (same start, end and label)."""
-    b_set = set(b)
-    return [(span, span) for span in sorted(set(a)) if span in b_set]
-
-
-def match_overlap(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[Span, Span]]:
-    """One-to-one pairs of same-label spans sharing at least one character.
-
-    Greedy: exact matches first, then by decreasing overlap, then by position; deterministic.
-
-    Example:
-        >>> match_overlap([Span(0, 8, "PERSON")], [Span(4, 8, "PERSON"), Span(0, 3, "PERSON")])
-        [(Span(start=0, end=8, label='PERSON'), Span(start=4, end=8, label='PERSON'))]
-    """
-    candidates = []
-    for x in a:
-        for y in b:
-            if x.label == y.label and x.start < y.end and y.start < x.end:
-                overlap = min(x.end, y.end) - max(x.start, y.start)
-                candidates.append((x != y, -overlap, x.start, y.start, x, y))
-    candidates.sort(key=lambda c: c[:4])
-    used_a: set[Span] = set()
-    used_b: set[Span] = set()
-    pairs = []
-    for *_, x, y in candidates:
-        if x not in used_a and y not in used_b:
-            used_a.add(x)
-            used_b.add(y)
-            pairs.append((x, y))
-    return sorted(pairs)
-
-
-MATCHERS: dict[Matching, Callable[[Sequence[Span], Sequence[Span]], list[tuple[Span, Span]]]] = {
-    "strict": match_strict,
-    "overlap": match_overlap,
-}
+# ---------------------------------------------------------------------------------------------
+# Pairwise span F1, with the scorer's matching
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,15 +93,44 @@ class SpanAgreement:
 def span_agreement(
     a_docs: Sequence[Sequence[Span]], b_docs: Sequence[Sequence[Span]], *, matching: Matching
 ) -> SpanAgreement:
-    """Pairwise span F1 of two annotators over aligned documents (the i-th of each is one document)."""
-    match = MATCHERS[matching]
-    matched: Counter[str] = Counter()
-    count_a: Counter[str] = Counter()
-    count_b: Counter[str] = Counter()
-    for a_spans, b_spans in zip(a_docs, b_docs, strict=True):
-        count_a.update(span.label for span in a_spans)
-        count_b.update(span.label for span in b_spans)
-        matched.update(x.label for x, _ in match(a_spans, b_spans))
+    """Pairwise span F1 of two annotators over aligned documents (the i-th of each is one document).
+
+    The spans are matched label by label with the scorer (`match_spans(..., by_label=True)`),
+    `a` on the gold side: strict counts its `correct` spans, overlap (the `partial` scheme with any
+    overlap accepted, as the quote scorer's `content_overlap`) its `correct` and `partial` ones.
+
+    Example:
+        >>> one = span_agreement([[Span(0, 10, "X")]], [[Span(0, 3, "X"), Span(5, 10, "X")]], matching="overlap")
+        >>> one.overall.matched, one.overall.f1
+        (1, 0.6666666666666666)
+    """
+    from annotate.metrics.matching import CORRECT, PARTIAL, match_spans
+    from annotate.metrics.quotes import ANY_OVERLAP
+    from annotate.metrics.spanarrays import SpanArrays
+
+    if len(a_docs) != len(b_docs):
+        raise ValueError(f"span agreement needs aligned documents; got {len(a_docs)} and {len(b_docs)}.")
+    labels = sorted({span.label for docs in (a_docs, b_docs) for spans in docs for span in spans})
+
+    def arrays(docs: Sequence[Sequence[Span]]) -> SpanArrays:
+        return SpanArrays.from_tuples(
+            [(i, span.start, span.end, span.label) for i, spans in enumerate(docs) for span in spans], labels=labels
+        )
+
+    a, b = arrays(a_docs), arrays(b_docs)
+    if matching == "strict":
+        matches = match_spans(a, b, "strict", by_label=True)
+        hit = matches.pred_category == CORRECT
+    else:
+        matches = match_spans(a, b, "partial", by_label=True, min_overlap=ANY_OVERLAP)
+        hit = (matches.pred_category == CORRECT) | (matches.pred_category == PARTIAL)
+    matched = Counter(labels[code] for code in b.label[hit].tolist())
+    count_a = Counter(labels[code] for code in a.label.tolist())
+    count_b = Counter(labels[code] for code in b.label.tolist())
+    return _span_agreement(matched, count_a, count_b)
+
+
+def _span_agreement(matched: Counter[str], count_a: Counter[str], count_b: Counter[str]) -> SpanAgreement:
     labels = sorted(set(count_a) | set(count_b))
     per_label = {label: SpanF1(matched[label], count_a[label], count_b[label]) for label in labels}
     overall = SpanF1(sum(matched.values()), sum(count_a.values()), sum(count_b.values()))
@@ -311,67 +138,8 @@ def span_agreement(
 
 
 # ---------------------------------------------------------------------------------------------
-# kappa and alpha
-# ---------------------------------------------------------------------------------------------
-
-
-def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
-    """Cohen's kappa of two aligned label sequences (scikit-learn); None where it is undefined.
-
-    Undefined: no items, or a single label value over both sequences (chance agreement is 1).
-
-    Example:
-        >>> round(cohen_kappa(["X", "X", "O", "O"], ["X", "O", "O", "O"]), 4)
-        0.5
-        >>> cohen_kappa(["O", "O"], ["O", "O"]) is None
-        True
-    """
-    if len(a) != len(b):
-        raise ValueError(f"kappa needs aligned sequences; got {len(a)} and {len(b)} labels.")
-    if not a or len(set(a) | set(b)) < 2:
-        return None
-    from sklearn.metrics import cohen_kappa_score
-
-    return float(cohen_kappa_score(list(a), list(b)))
-
-
-def krippendorff_alpha(units: Sequence[Sequence[str | None]]) -> float | None:
-    """Krippendorff's alpha (nominal) of `units` (one list per annotator, None = not labelled).
-
-    Units labelled by fewer than two annotators carry no information and are left out (as the
-    `krippendorff` package does). None where alpha is undefined: fewer than two pairable values,
-    or a single label value over the pairable units.
-
-    Example:
-        >>> round(krippendorff_alpha([["X", "X", "O", "O"], ["X", "O", "O", "O"]]), 4)
-        0.5333
-    """
-    if len(units) < 2:
-        return None
-    width = len(units[0])
-    if any(len(row) != width for row in units):
-        raise ValueError("alpha needs one label (or None) per unit for every annotator.")
-    pairable = [j for j in range(width) if sum(row[j] is not None for row in units) >= 2]
-    values = sorted({value for row in units for j in pairable if (value := row[j]) is not None})
-    if len(values) < 2:
-        return None
-    import krippendorff
-    import numpy as np
-
-    code = {value: i for i, value in enumerate(values)}
-    data = np.full((len(units), len(pairable)), np.nan)
-    for i, row in enumerate(units):
-        for k, j in enumerate(pairable):
-            value = row[j]
-            if value is not None:
-                data[i, k] = code[value]
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal", value_domain=list(range(len(values)))))
-
-
-# ---------------------------------------------------------------------------------------------
 # The report
 # ---------------------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True, slots=True)
 class PairAgreement:
@@ -461,8 +229,6 @@ class AgreementReport:
             "alpha": self.alpha.to_dict(),
         }
 
-
-HeatmapMeasure = Literal["strict", "overlap", "kappa"]
 
 
 def pair_value(pair: PairAgreement, measure: HeatmapMeasure) -> float | None:
@@ -605,233 +371,4 @@ def pooled(report: AgreementReport, matching: Matching) -> SpanAgreement:
             matched[label] += f1.matched
             count_a[label] += f1.a
             count_b[label] += f1.b
-    labels = sorted(set(count_a) | set(count_b))
-    return SpanAgreement(
-        SpanF1(sum(matched.values()), sum(count_a.values()), sum(count_b.values())),
-        {label: SpanF1(matched[label], count_a[label], count_b[label]) for label in labels},
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The heat map (inline SVG), for the terminal-free reports
-# ---------------------------------------------------------------------------------------------
-
-HEATMAP_TITLES: dict[str, str] = {
-    "strict": "pairwise span F1 (strict)",
-    "overlap": "pairwise span F1 (overlap)",
-    "kappa": "Cohen's kappa (tokens)",
-}
-
-
-def _colour(value: float | None) -> str:
-    """White (0 or below) to dark blue (1); light grey where undefined."""
-    if value is None:
-        return "#eeeeee"
-    v = min(max(value, 0.0), 1.0)
-    low, high = (247, 251, 255), (8, 48, 107)
-    r, g, b = (round(lo + (hi - lo) * v) for lo, hi in zip(low, high))
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def heatmap_svg(report: AgreementReport, *, measure: HeatmapMeasure = "strict", cell: int = 44) -> str:
-    """The annotator × annotator matrix of `measure` as a self-contained inline SVG element.
-
-    Each cell shows the figure (2 decimals) and, on hover, the pair and its number of shared
-    tasks; pairs without a shared task are grey with a dash.
-
-    Example:
-        >>> rows = [{"id": "d", "text": "Bob", "annotator": n, "entities": [{"start": 0, "end": 3, "label": "PERSON", "text": "Bob"}]}
-        ...         for n in ("a", "b")]
-        >>> svg = heatmap_svg(agreement(rows, task="entities"))
-        >>> svg.startswith("<svg") and "1.00" in svg
-        True
-    """
-    names = report.annotators
-    matrix = report.matrix(measure)
-    shared = {(p.a, p.b): p.shared_tasks for p in report.pairs}
-    label_width = max([len(n) for n in names] + [4]) * 7 + 12
-    top = label_width
-    size = len(names) * cell
-    caption = f"{HEATMAP_TITLES[measure]}; grey: no shared task or undefined"
-    width, height = max(label_width + size + 8, int(len(caption) * 6.2) + label_width), top + size + 28
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="agreement-heatmap" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(HEATMAP_TITLES[measure])}" '
-        'font-family="sans-serif" font-size="12">',
-        f"<title>{_esc(HEATMAP_TITLES[measure])}, {report.task}</title>",
-    ]
-    for i, name in enumerate(names):
-        y = top + i * cell + cell / 2
-        parts.append(f'<text x="{label_width - 6}" y="{y:.1f}" text-anchor="end" dominant-baseline="middle">{_esc(name)}</text>')
-        x = label_width + i * cell + cell / 2
-        parts.append(
-            f'<text x="{x:.1f}" y="{top - 6}" text-anchor="start" transform="rotate(-45 {x:.1f} {top - 6})">{_esc(name)}</text>'
-        )
-    for i, a in enumerate(names):
-        for j, b in enumerate(names):
-            value = matrix[i][j]
-            x, y = label_width + j * cell, top + i * cell
-            tasks = report.tasks_per_annotator.get(a, 0) if i == j else shared.get(tuple(sorted((a, b))), 0)  # type: ignore[arg-type]
-            tip = f"{a} × {b}: " + ("n/a" if value is None else f"{value:.4f}") + f" ({tasks} shared task{'s' if tasks != 1 else ''})"
-            ink = "#ffffff" if value is not None and value > 0.6 else "#222222"
-            parts.append(
-                f'<g><title>{_esc(tip)}</title><rect x="{x}" y="{y}" width="{cell}" height="{cell}" '
-                f'fill="{_colour(value)}" stroke="#ffffff"/>'
-                f'<text x="{x + cell / 2:.1f}" y="{y + cell / 2:.1f}" text-anchor="middle" dominant-baseline="middle" '
-                f'fill="{ink}">{"–" if value is None else f"{value:.2f}"}</text></g>'
-            )
-    parts.append(
-        f'<text x="{label_width}" y="{top + size + 18}">{_esc(caption)}</text>'
-    )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.4f}"
-
-
-def agreement_html(report: AgreementReport, *, measures: Sequence[HeatmapMeasure] = ("strict", "kappa")) -> str:
-    """An HTML fragment (`<section>`) with the heat maps and the figures behind them, for a report page."""
-    rows = []
-    for pair in report.pairs:
-        rows.append(
-            f"<tr><td>{_esc(pair.a)}</td><td>{_esc(pair.b)}</td><td>{pair.shared_tasks}</td>"
-            f"<td>{_fmt(pair_value(pair, 'strict'))}</td><td>{_fmt(pair_value(pair, 'overlap'))}</td>"
-            f"<td>{_fmt(pair.kappa)}</td></tr>"
-        )
-    alpha = report.alpha
-    alone = ", ".join(map(_esc, report.annotators_without_shared_tasks)) or "none"
-    maps = "".join(f'<figure>{heatmap_svg(report, measure=m)}</figure>' for m in measures)
-    return (
-        f'<section class="agreement"><h2>Agreement between annotators ({_esc(report.task)})</h2>'
-        f"<p>{len(report.annotators)} annotator(s), {report.documents} document(s); Krippendorff's alpha "
-        f"{_fmt(alpha.overall)} over {alpha.tasks} task(s) with two or more annotators ({alpha.units} tokens). "
-        f"Annotators without a shared task: {alone}.</p>"
-        f'<div class="heatmaps" style="display:flex;gap:2em;flex-wrap:wrap">{maps}</div>'
-        "<table><thead><tr><th>A</th><th>B</th><th>shared tasks</th><th>strict F1</th><th>overlap F1</th>"
-        f"<th>kappa</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
-    )
-
-
-def agreement_page(report: AgreementReport, *, title: str = "Annotator agreement") -> str:
-    """A standalone HTML page around `agreement_html` (for `annotate agree --html`)."""
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_esc(title)}</title>'
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}</style></head><body>"
-        f"<h1>{_esc(title)}</h1>{agreement_html(report)}</body></html>\n"
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The human ceiling: each annotator scored as a system against the adjudicated gold
-# ---------------------------------------------------------------------------------------------
-
-
-CEILING_MEASURES: dict[AgreementTask, str] = {
-    "entities": "strict",
-    "quotes": "content_overlap",
-    "events": "argument_classification",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class CeilingRow:
-    """One annotator scored against the gold with the scorer: the main measure of the task, and the others' F1."""
-
-    annotator: str
-    tasks: int  # documents both in the gold and annotated by this annotator
-    measure: str  # CEILING_MEASURES[task]
-    precision: float | None
-    recall: float | None
-    f1: float | None
-    per_label_f1: dict[str, float | None]
-    other_f1: dict[str, float | None]  # the scorer's other measures (entities: exact, partial, ent_type)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _score_blocks(task: AgreementTask, gold: list[Record], pred: list[Record]) -> dict[str, Any]:
-    """The scorer's blocks (micro + per label) by measure name, documents paired by position."""
-    if task == "entities":
-        from annotate.metrics.entities import score_entities
-        from annotate.metrics.spanarrays import SpanArrays
-
-        def arrays(records: list[Record]) -> SpanArrays:
-            return SpanArrays.from_tuples([(i, e["start"], e["end"], e["label"]) for i, r in enumerate(records) for e in r.get("entities") or []])
-
-        scores = score_entities(arrays(gold), arrays(pred), n_docs=len(gold))
-        return {name: result.block for name, result in scores.schemes.items()}
-    if task == "quotes":
-        from annotate.metrics.quotes import score_quotes
-
-        return {name: measure.block for name, measure in score_quotes(gold, pred).measures.items()}
-    from annotate.metrics.events import score_events
-
-    return {name: measure.block for name, measure in score_events(gold, pred).items()}
-
-
-def human_ceiling(annotations: AnnotationSet, gold: Iterable[Mapping[str, Any]], *, task: AgreementTask = "entities") -> list[CeilingRow]:
-    """Score each annotator as a system against `gold` records (matched by `id`), with the scorer.
-
-    The scorer's measures (`annotate.metrics.entities`, `.quotes`, `.events`: for entities the
-    SemEval-2013 9.1 schemes, strict = conlleval) on the documents the annotator labelled that
-    the gold holds; the main figure is `CEILING_MEASURES[task]`. An annotator with none of those
-    documents gets `tasks=0` and no figures. Read a model's F1 against these: it is what people
-    reach on the same documents.
-    """
-    gold_by_id = {str(record["id"]): dict(record) for record in gold}
-    main = CEILING_MEASURES[task]
-    rows = []
-    for name in annotations.annotators:
-        docs = [doc for doc, by in annotations.documents.items() if name in by and doc in gold_by_id]
-        if not docs:
-            rows.append(CeilingRow(name, 0, main, None, None, None, {}, {}))
-            continue
-        blocks = _score_blocks(task, [gold_by_id[d] for d in docs], [annotations.documents[d][name] for d in docs])
-        block = blocks[main]
-        rows.append(CeilingRow(
-            annotator=name,
-            tasks=len(docs),
-            measure=main,
-            precision=block.micro.precision,
-            recall=block.micro.recall,
-            f1=block.micro.f1,
-            per_label_f1={label: score.f1 for label, score in sorted(block.per_label.items())},
-            other_f1={measure: b.micro.f1 for measure, b in blocks.items() if measure != main},
-        ))
-    return rows
-
-
-AGREEMENT_BEGIN = "<!-- annotate agree: begin -->"
-AGREEMENT_END = "<!-- annotate agree: end -->"
-
-
-def add_to_page(page: str, section: str) -> str:
-    """`page` (an HTML report, e.g. of `annotate score --html`) with `section` before `</body>`.
-
-    A section added earlier (between the `AGREEMENT_BEGIN` / `AGREEMENT_END` markers) is replaced,
-    so running it twice leaves one section.
-
-    Raises:
-        InputError: the page has no `</body>`.
-
-    Example:
-        >>> add_to_page("<html><body><h1>x</h1></body></html>", "<p>s</p>").count("<p>s</p>")
-        1
-    """
-    start = page.find(AGREEMENT_BEGIN)
-    if start != -1:
-        end = page.find(AGREEMENT_END, start)
-        if end != -1:
-            page = page[:start] + page[end + len(AGREEMENT_END):]
-    at = page.rfind("</body>")
-    if at == -1:
-        raise InputError("the report has no </body>; give an HTML page written by `annotate score --html`.")
-    return page[:at] + AGREEMENT_BEGIN + section + AGREEMENT_END + page[at:]
+    return _span_agreement(matched, count_a, count_b)

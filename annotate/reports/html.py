@@ -138,10 +138,15 @@ def render_html(document: dict[str, Any], *, errors: Sequence[Any] = (), extra_s
                 f"gold {gold} · pred {pred}<br>{highlight(e.context, e.gold_at, e.pred_at)}</div>"
             )
     # -- hook (agreement, issue 6; not the scorer's code): sections from other modules, e.g. the annotator
-    # heat maps of annotate.metrics.agreement.agreement_html(report), appended as given. ----------------
+    # heat maps of annotate.reports.agreement.agreement_html(report), appended as given. ----------------
     body.extend(extra_sections)
     # -- end of hook ----------------------------------------------------------------------------------
+    return page("annotate score", "\n".join(body))
+
+
+def page(title: str, body: str) -> str:
+    """A whole self-contained page (the report's style inline, nothing fetched) around `body`."""
     return (
-        "<!doctype html><html lang=en><head><meta charset=utf-8><title>annotate score</title>"
-        f"<style>{STYLE}</style></head><body>" + "\n".join(body) + "</body></html>\n"
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
+        f"<style>{STYLE}</style></head><body>{body}</body></html>\n"
     )
