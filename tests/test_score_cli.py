@@ -225,6 +225,8 @@ DIRECT_LINES = [
     ["--conll", "x.conll", "--matching", "strict", "--matching", "ent_type", "--min-overlap", "50"],
     ["--conll", "x.conll", "--scheme", "BILOU", "--tokens", "--errors", "5", "--html", "r.html", "--fail-under", "0.5"],
     ["g.jsonl", "--missing", "error", "p.jsonl", "--measure", "exact", "--markdown"],
+    ["g.jsonl", "p.jsonl", "--label-map", "PERSON=PER,NORP=", "--map-gold", "--drop-unmapped"],
+    ["--conll", "x.conll", "--label-map=map.json"],
 ]
 LEFT_TO_TYPER = [
     ["--conll", "x.conll", "--help"],

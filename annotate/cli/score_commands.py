@@ -62,6 +62,20 @@ def _check_inputs(gold: Optional[Path], pred: Optional[Path], conll: Optional[Pa
         raise typer.BadParameter("give GOLD and PRED (records), or --conll FILE.", param_hint="GOLD PRED / --conll")
 
 
+def _label_map(spec: Optional[str], *, map_gold: bool, drop_unmapped: bool, task: TaskChoice) -> Any:
+    """The `LabelMap` of --label-map (None without it); flags that need it, or a task it does not fit, are usage errors."""
+    if spec is None:
+        for flag, given in (("--map-gold", map_gold), ("--drop-unmapped", drop_unmapped)):
+            if given:
+                raise typer.BadParameter(f"{flag} applies a label map; give --label-map too.", param_hint=f"{flag} / --label-map")
+        return None
+    if task is not TaskChoice.entities:
+        raise typer.BadParameter("--label-map maps entity labels; use it with --task entities.", param_hint="--label-map / --task")
+    from annotate.metrics.labelmap import load_label_map
+
+    return load_label_map(spec, drop_unmapped=drop_unmapped, map_gold=map_gold)
+
+
 def _measure_f1(document: dict[str, Any], task: str, measure: str) -> Optional[float]:
     block = document.get(task, {}).get(measure)
     if block is None:
@@ -91,6 +105,9 @@ def score(
     errors: int = typer.Option(0, "--errors", min=0, help="List the first N errors in their sentence: entities under strict matching; quotes (boundary, kind, speaker, cue, missed, spurious) and events (triggers, then arguments, roles) too."),
     measure: Optional[str] = typer.Option(None, "--measure", help="Measure that --fail-under and the per-label table use (default: strict / content_overlap / argument_classification)."),
     fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0.0, max=1.0, help="Exit 3 when the micro F1 of --measure is below this fraction (or undefined)."),
+    label_map: Optional[str] = typer.Option(None, "--label-map", help="Rename predicted entity labels before scoring: FROM=TO pairs (PERSON=PER,GPE=LOC,NORP=) or a JSON file {\"PERSON\": \"PER\", \"NORP\": null}; an empty TO drops the span. Dropped spans are counted in the manifest."),
+    map_gold: bool = typer.Option(False, "--map-gold", help="Apply --label-map to gold labels too."),
+    drop_unmapped: bool = typer.Option(False, "--drop-unmapped", help="With --label-map: drop spans whose label the map does not name (default: keep them as they are)."),
     quiet: bool = _opt_quiet,
 ) -> None:
     """Score predictions against gold: entities (strict/exact/partial/ent_type), quotes or events.
@@ -104,10 +121,12 @@ def score(
         annotate score gold.jsonl pred.jsonl --task entities --bootstrap 1000 --seed 0 --json
         annotate score gold/ pred.jsonl --task quotes --html report.html --errors 20
         annotate score --conll ner.conll --fail-under 0.85
+        annotate score gold.jsonl ontonotes.jsonl --label-map PERSON=PER,GPE=LOC,FAC=LOC,ORG=ORG --drop-unmapped
     """
     from annotate.metrics.run import run_conll, run_records
 
     _check_inputs(gold, pred, conll)
+    mapping = _label_map(label_map, map_gold=map_gold, drop_unmapped=drop_unmapped, task=task)
     if json_output and markdown:
         raise typer.BadParameter("--json and --markdown both print on stdout; choose one.", param_hint="--json / --markdown")
     schemes = tuple(m.value for m in matching) if matching else ("strict", "exact", "partial", "ent_type")
@@ -117,15 +136,19 @@ def score(
             raise typer.BadParameter("a CoNLL file holds entities only; drop --task or use records.", param_hint="--conll / --task")
         run = run_conll(
             conll, scheme=scheme.value, schemes=schemes, min_overlap=min_overlap, bootstrap=bootstrap, seed=seed,  # type: ignore[arg-type]
-            confidence=confidence, tokens=tokens, errors=want_errors,
+            confidence=confidence, tokens=tokens, errors=want_errors, label_map=mapping,
         )
     else:
         assert gold is not None and pred is not None
         run = run_records(
             gold, pred, task=task.value, missing=missing.value, schemes=schemes, min_overlap=min_overlap,  # type: ignore[arg-type]
-            bootstrap=bootstrap, seed=seed, confidence=confidence, tokens=tokens, errors=want_errors,
+            bootstrap=bootstrap, seed=seed, confidence=confidence, tokens=tokens, errors=want_errors, label_map=mapping,
         )
     document = run.document
+    if mapping is not None:
+        from annotate.metrics.labelmap import describe_report
+
+        say(f"score: --label-map: {describe_report(document['manifest']['label_map'])}", quiet=quiet)
     chosen = measure or (DEFAULT_MEASURE[task.value] if task.value != "entities" else schemes[0])
     value = _measure_f1(document, task.value, chosen)
     if errors and json_output:

@@ -96,19 +96,27 @@ class LabelMapReport:
             "gold": None if self.gold is None else self.gold.as_dict(),
         }
 
-    def summary(self) -> str:
-        """One line for stderr: "pred: 12 relabelled, 3 dropped (NORP 2, DATE 1)"."""
-        parts = []
-        for name, side in (("pred", self.pred), ("gold", self.gold)):
-            if side is None:
-                continue
-            dropped = sum(side.dropped.values())
-            detail = ", ".join(f"{k} {v}" for k, v in Counter(dict(side.dropped)).most_common())
-            parts.append(
-                f"{name}: {sum(side.relabelled.values())} of {side.spans_in} spans relabelled, "
-                f"{dropped} dropped" + (f" ({detail})" if detail else "")
-            )
-        return "; ".join(parts)
+
+def describe_report(report: Mapping[str, Any]) -> str:
+    """One line from `LabelMapReport.as_dict()` (the manifest's `label_map`), for stderr.
+
+    Example:
+        >>> lm = LabelMap({"PERSON": "PER", "NORP": None})
+        >>> _, counts = map_entities([{"start": 0, "end": 1, "label": "PERSON"}, {"start": 2, "end": 3, "label": "NORP"}], lm)
+        >>> describe_report(LabelMapReport(lm, counts).as_dict())
+        'pred: 1 of 2 spans relabelled, 1 dropped (NORP 1)'
+    """
+    parts = []
+    for side in ("pred", "gold"):
+        counts = report.get(side)
+        if counts is None:
+            continue
+        dropped = ", ".join(f"{k} {v}" for k, v in sorted(counts["dropped"].items(), key=lambda kv: (-kv[1], kv[0])))
+        parts.append(
+            f"{side}: {sum(counts['relabelled'].values())} of {counts['spans_in']} spans relabelled, "
+            f"{counts['dropped_total']} dropped" + (f" ({dropped})" if dropped else "")
+        )
+    return "; ".join(parts)
 
 
 # ------------------------------------------------------------------ reading a mapping
@@ -303,6 +311,6 @@ def map_pairing(pairing: P, label_map: LabelMap) -> tuple[P, LabelMapReport]:
 
 
 __all__ = [
-    "LabelMap", "LabelMapReport", "SideCounts", "parse_label_map", "mapping_from_json", "load_label_map",
+    "LabelMap", "LabelMapReport", "SideCounts", "describe_report", "parse_label_map", "mapping_from_json", "load_label_map",
     "map_label", "map_entities", "map_records", "map_span_arrays", "map_pairing",
 ]
