@@ -27,8 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from annotate.labelstudio import LabelStudioClient
 
 TASKS = ("entities", "quotes", "events")
-# The measure whose micro F1 the one-line summary shows, per task (the scorer's defaults).
-HEADLINE = {"entities": "strict", "quotes": "content_overlap", "events": "argument_classification"}
 
 
 @dataclass(slots=True)
@@ -109,18 +107,13 @@ def score_all(gold: Path, pred: Path) -> dict[str, Any]:
 
 
 def headline(document: dict[str, Any]) -> list[str]:
-    """One line per task: the headline measure's micro P/R/F1."""
-    from annotate.reports import pct
+    """One line per task: the headline measure's micro P/R/F1 (the figures atop the HTML report)."""
+    from annotate.reports import headlines, pct
 
-    lines = []
-    for task in TASKS:
-        measure = HEADLINE[task]
-        block = document.get(task, {}).get(measure)
-        if not block:
-            continue
-        micro = block["micro"]
-        lines.append(f"{task:<9} {measure:<24} P {pct(micro['precision']):>6}  R {pct(micro['recall']):>6}  F1 {pct(micro['f1']):>6}")
-    return lines
+    return [
+        f"{h.task:<9} {h.measure:<24} P {pct(h.precision):>6}  R {pct(h.recall):>6}  F1 {pct(h.f1):>6}"
+        for h in headlines(document)
+    ]
 
 
 def score_report(gold: Path, pred: Path, html_path: Path, *, project_url: str | None = None, title: str = "baseline") -> list[str]:
@@ -130,7 +123,6 @@ def score_report(gold: Path, pred: Path, html_path: Path, *, project_url: str | 
     document = score_all(gold, pred)
     lines = headline(document)
     intro = [
-        "<h2>About this report</h2>",
         f"<p>System <b>{escape(title)}</b> scored against the gold records of <code>{escape(str(gold))}</code> "
         f"(predictions <code>{escape(str(pred))}</code>) by <code>annotate score</code>'s scorer; "
         "the same numbers come from <code>annotate score GOLD PRED --task entities|quotes|events</code>.</p>",
@@ -139,7 +131,7 @@ def score_report(gold: Path, pred: Path, html_path: Path, *, project_url: str | 
         intro.append(f'<p>Label Studio project: <a href="{escape(project_url)}">{escape(project_url)}</a></p>')
     html_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        html_path.write_text(render_html(document, extra_sections=intro), encoding="utf-8")
+        html_path.write_text(render_html(document, lead=intro), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{html_path}: cannot be written ({exc.strerror}).") from None
     return lines

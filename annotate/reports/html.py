@@ -8,23 +8,42 @@ supplementary material.
 from __future__ import annotations
 
 from html import escape
+from pathlib import PurePath
 from typing import Any, Sequence
 
-from annotate.reports import ci, error_heading, is_prf, malformed_lines, pct, tasks
+from annotate.reports import ci, error_heading, headlines, is_prf, malformed_lines, pct, tasks
 
 STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}
-td:first-child,th:first-child{text-align:left}.bar{display:inline-block;height:10px;background:#4a7bd0;vertical-align:middle}
-.ci{color:#777;font-size:12px}code{font-size:12px}.err{margin:.4em 0;padding:.3em .6em;border-left:3px solid #ccc}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:1100px;padding:0 1em;color:#222}
+h1{font-size:1.6em;margin:.2em 0}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.15em}
+.meta{color:#555;margin:.2em 0 1em}.meta b{color:#222;font-weight:600}
+.summary{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0 1.5em}
+.card{flex:1 1 14em;max-width:22em;border:1px solid #d8deea;border-radius:6px;padding:.6em .9em;background:#f7f9fd}
+.card .task{font-weight:600;text-transform:uppercase;letter-spacing:.04em;font-size:12px;color:#456}
+.card .big{font-size:2.2em;font-weight:700;line-height:1.15}.card .big small{font-size:.4em;font-weight:400;color:#555}
+.card .sub{color:#555;font-size:12px}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;margin:.5em 0 1.2em}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}
+td:first-child,th:first-child{text-align:left}tr.head td{font-weight:700}
+.bar{display:inline-block;width:120px;height:10px;background:#e6ebf4;vertical-align:middle;margin-left:6px}
+.bar span{display:block;height:100%;background:#4a7bd0}
+.ci{color:#777;font-size:12px}code{font-size:12px}.err{margin:.4em 0;padding:.3em .6em;border-left:3px solid #ccc;overflow-wrap:anywhere}
+details{margin:.3em 0 1.2em}summary{cursor:pointer;color:#345;font-weight:600}
 .g{background:#c8f0c8;border-bottom:2px solid #2a2}.p{background:#f8d0d0;border-bottom:2px dashed #c22}.gp{background:#f0e6a0}
 .kind{font-weight:600;display:inline-block;min-width:9em}.warn{color:#a60}
+.heatmaps{display:flex;gap:2em;flex-wrap:wrap}svg{max-width:100%;height:auto}footer{margin-top:2em;color:#777;font-size:12px;overflow-wrap:anywhere}
+@media (max-width:640px){body{margin:.8em auto;padding:0 .6em}.bar{width:60px}.card{max-width:none}.kind{min-width:0}}
 """
+BAR_WIDTH = 120  # px; every bar of the page has this width at 100 %
+
+PRF_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious")
 
 
 def _bar(value: Any) -> str:
-    width = 0 if value is None else round(200 * value)
-    return f'<span class="bar" style="width:{width}px"></span> {pct(value)}'
+    """The value, then a bar of the same full width everywhere on the page (a track, filled to the value)."""
+    fill = 0.0 if value is None else max(0.0, min(1.0, float(value))) * 100
+    return f'{pct(value)}<span class="bar"><span style="width:{fill:.1f}%"></span></span>'
 
 
 def confusion_svg(confusion: dict[str, Any], *, cell: int = 34) -> str:
@@ -83,47 +102,100 @@ def highlight(context: str, gold_at: Any, pred_at: Any) -> str:
     return "".join(out)
 
 
-def render_html(document: dict[str, Any], *, errors: Sequence[Any] = (), extra_sections: Sequence[str] = ()) -> str:
-    """The whole page as a string.
+def _file(side: dict[str, Any]) -> str:
+    path = str(side.get("path") or "")
+    name = PurePath(path).name or "?"
+    return f'<b title="{escape(path)} (sha256 {escape(side.get("sha256", ""))})">{escape(name)}</b>'
 
-    `extra_sections`: HTML fragments appended at the end of the page (hook for other modules, see below).
+
+def summary_html(document: dict[str, Any]) -> str:
+    """The top of the page, read in five seconds: what was scored, and one F1 per task (with its CI).
+
+    Example:
+        >>> doc = {"manifest": {"task": "entities", "documents": 2, "unit": "document", "version": "0",
+        ...        "input_format": "records", "gold": {"path": "g.jsonl", "sha256": "a"}, "pred": {"path": "p.jsonl", "sha256": "b"}},
+        ...        "entities": {"strict": {"micro": {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "possible": 2, "actual": 1},
+        ...        "macro": {}, "per_label": {}}}}
+        >>> html = summary_html(doc)
+        >>> 'data-f1="0.6667"' in html and "g.jsonl" in html and "<b>2</b> documents" in html
+        True
     """
     m = document["manifest"]
-    body = [
-        f"<h1>annotate score: {escape(m['task'])}</h1>",
-        f"<p>annotate {escape(m['version'])} · {escape(m['input_format'])}"
-        + (f" · scheme {escape(str(m['scheme']))}" if m.get("scheme") else "")
-        + f" · {m['documents']} {escape(m['unit'])}(s) · gold <code>{m['gold']['sha256'][:16]}</code>"
-        + f" · pred <code>{m['pred']['sha256'][:16]}</code>"
-        + (f" · bootstrap {m['bootstrap']} (seed {m['seed']})" if m.get("bootstrap") else "")
-        + "</p>",
-    ]
+    count = m["documents"]
+    unit = f"{m['unit']}{'' if count == 1 else 's'}"
+    gold, pred = m.get("gold", {}), m.get("pred", {})
+    files = (f"gold and predictions {_file(gold)}" if gold.get("path") and gold.get("path") == pred.get("path")
+             else f"gold {_file(gold)} · predictions {_file(pred)}")
+    meta = (f'<p class="meta">{files} · <b>{count}</b> {escape(unit)} · {escape(m["input_format"])}'
+            + (f" · scheme {escape(str(m['scheme']))}" if m.get("scheme") else "")
+            + (f" · bootstrap {m['bootstrap']} (seed {m['seed']})" if m.get("bootstrap") else "") + "</p>")
+    cards = []
+    for h in headlines(document):
+        interval = (f'<div class="sub">95% CI {pct(h.f1_ci[0])}–{pct(h.f1_ci[1])}</div>' if h.f1_ci else "")
+        cards.append(
+            f'<div class="card" data-task="{escape(h.task)}" data-measure="{escape(h.measure)}" data-f1="{"" if h.f1 is None else repr(h.f1)}">'
+            f'<div class="task">{escape(h.task)}</div><div class="big">{pct(h.f1)} <small>F1</small></div>'
+            f'<div class="sub">{escape(h.measure.replace("_", " "))} · P {pct(h.precision)} · R {pct(h.recall)}</div>{interval}'
+            f'<div class="sub">{h.gold} gold, {h.predicted} predicted</div></div>'
+        )
+    return meta + f'<div class="summary">{"".join(cards)}</div>'
+
+
+def _micro_table(measures: dict[str, Any], primary: str) -> str:
+    rows = []
+    for name, block in measures.items():
+        if not is_prf(block):
+            continue
+        u = block["micro"]
+        rows.append(
+            f'<tr{" class=head" if name == primary else ""}><td>{escape(name)}</td><td>{_bar(u["f1"])} '
+            f'<span class=ci>{ci(u)}</span></td><td>{pct(u["precision"])}</td><td>{pct(u["recall"])}</td>'
+            f"<td>{pct(block['macro']['f1'])}</td>" + "".join(f"<td>{u[k]}</td>" for k in PRF_COLUMNS) + "</tr>"
+        )
+    return ('<div class="scroll"><table><tr><th>measure</th><th>F1</th><th>P</th><th>R</th><th>macro F1</th>'
+            + "".join(f"<th>{k}</th>" for k in PRF_COLUMNS) + "</tr>" + "".join(rows) + "</table></div>")
+
+
+def _label_table(task: str, name: str, block: dict[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(label)}</td><td>{_bar(s['f1'])} <span class=ci>{ci(s)}</span></td>"
+        f"<td>{pct(s['precision'])}</td><td>{pct(s['recall'])}</td><td>{s['possible']}</td><td>{s['actual']}</td></tr>"
+        for label, s in block["per_label"].items()
+    )
+    return (f"<h3>{escape(task)} · {escape(name)} per label</h3><div class=\"scroll\"><table><tr><th>label</th><th>F1</th>"
+            f"<th>P</th><th>R</th><th>gold</th><th>predicted</th></tr>{rows}</table></div>")
+
+
+def _task_section(task: str, measures: dict[str, Any], primary: str) -> str:
+    """A task: every measure's micro scores; per label, the primary measure open, the others folded."""
+    parts = [f"<h2>{escape(task)}</h2>", _micro_table(measures, primary)]
+    labelled = [name for name, block in measures.items() if is_prf(block) and block["per_label"]]
+    if primary in labelled:
+        parts.append(_label_table(task, primary, measures[primary]))
+    others = [name for name in labelled if name != primary]
+    if others:
+        parts.append(f"<details><summary>per label, other measures: {escape(', '.join(others))}</summary>"
+                     + "".join(_label_table(task, name, measures[name]) for name in others) + "</details>")
+    return "".join(parts)
+
+
+def render_html(
+    document: dict[str, Any], *, errors: Sequence[Any] = (), extra_sections: Sequence[str] = (), lead: Sequence[str] = ()
+) -> str:
+    """The whole page as a string.
+
+    The top is the summary (`summary_html`); `lead`: HTML fragments right under it (an
+    introduction); `extra_sections`: fragments appended at the end of the page (hook for other
+    modules, see below).
+    """
+    m = document["manifest"]
+    primary = {h.task: h.measure for h in headlines(document)}
+    body = [f"<h1>annotate score: {escape(m['task'])}</h1>", summary_html(document)]
     for warning in malformed_lines(document):
         body.append(f'<p class="warn">warning: {escape(warning)}</p>')
+    body.extend(lead)
     for task, measures in tasks(document):
-        body.append(f"<h2>{escape(task)}</h2><table><tr><th>measure</th><th>P</th><th>R</th><th>F1</th><th>macro F1</th>"
-                    "<th>correct</th><th>incorrect</th><th>partial</th><th>missed</th><th>spurious</th></tr>")
-        for name, block in measures.items():
-            if not is_prf(block):
-                continue
-            u = block["micro"]
-            body.append(
-                f"<tr><td>{escape(name)}</td><td>{pct(u['precision'])}</td><td>{pct(u['recall'])}</td>"
-                f"<td>{_bar(u['f1'])} <span class=ci>{ci(u)}</span></td><td>{pct(block['macro']['f1'])}</td>"
-                + "".join(f"<td>{u[k]}</td>" for k in ("correct", "incorrect", "partial", "missed", "spurious"))
-                + "</tr>"
-            )
-        body.append("</table>")
-        for name, block in measures.items():
-            if not is_prf(block) or not block["per_label"]:
-                continue
-            body.append(f"<h3>{escape(name)} per label</h3><table><tr><th>label</th><th>F1</th><th>P</th><th>R</th><th>gold</th><th>predicted</th></tr>")
-            for label, s in block["per_label"].items():
-                body.append(
-                    f"<tr><td>{escape(label)}</td><td>{_bar(s['f1'])} <span class=ci>{ci(s)}</span></td>"
-                    f"<td>{pct(s['precision'])}</td><td>{pct(s['recall'])}</td><td>{s['possible']}</td><td>{s['actual']}</td></tr>"
-                )
-            body.append("</table>")
+        body.append(_task_section(task, measures, primary.get(task, "")))
     if document.get("confusion"):
         body.append("<h2>Type confusion (spans paired by overlap)</h2>")
         body.append(confusion_svg(document["confusion"]))
@@ -141,12 +213,17 @@ def render_html(document: dict[str, Any], *, errors: Sequence[Any] = (), extra_s
     # heat maps of annotate.reports.agreement.agreement_html(report), appended as given. ----------------
     body.extend(extra_sections)
     # -- end of hook ----------------------------------------------------------------------------------
+    body.append(
+        f"<footer>annotate {escape(m['version'])} · gold sha256 <code>{escape(m['gold']['sha256'])}</code> · "
+        f"pred sha256 <code>{escape(m['pred']['sha256'])}</code></footer>"
+    )
     return page("annotate score", "\n".join(body))
 
 
 def page(title: str, body: str) -> str:
     """A whole self-contained page (the report's style inline, nothing fetched) around `body`."""
     return (
-        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>{body}</body></html>\n"
     )
