@@ -30,15 +30,8 @@ def render_terminal(document: dict[str, Any], *, errors: Sequence[Any] = (), lab
         console.print(f"[yellow]warning:[/] {line}")
     for task, measures in tasks(document):
         has_ci = any(b.get("micro", {}).get("f1_ci") for b in measures.values())
-        table = Table(title=f"{task}: micro", title_justify="left")
-        table.add_column("measure", no_wrap=True)
-        for col in ("P", "R", "F1"):
-            table.add_column(col, justify="right")
-        if has_ci:
-            table.add_column("F1 CI", justify="right")
-        table.add_column("mF1", justify="right")
-        for key in COUNT_KEYS:
-            table.add_column(SHORT[key], justify="right")
+        table = _table(Table(title=f"{task}: micro", title_justify="left"), "measure", has_ci,
+                       ["mF1", *(SHORT[key] for key in COUNT_KEYS)])
         for name, block in measures.items():
             if not is_prf(block):
                 continue
@@ -58,14 +51,8 @@ def render_terminal(document: dict[str, Any], *, errors: Sequence[Any] = (), lab
         chosen = label_measure if label_measure in names else (names[0] if names else None)
         if chosen:
             block = measures[chosen]
-            table = Table(title=f"{task}: {chosen} per label", title_justify="left")
-            table.add_column("label", no_wrap=True)
-            for col in ("P", "R", "F1"):
-                table.add_column(col, justify="right")
-            if has_ci:
-                table.add_column("F1 CI", justify="right")
-            for key in ("possible", "actual", *COUNT_KEYS):
-                table.add_column(SHORT[key], justify="right")
+            table = _table(Table(title=f"{task}: {chosen} per label", title_justify="left"), "label", has_ci,
+                           [SHORT[key] for key in ("possible", "actual", *COUNT_KEYS)])
             for label, s in block["per_label"].items():
                 row = [label, pct(s["precision"]), pct(s["recall"]), pct(s["f1"])]
                 if has_ci:
@@ -80,6 +67,14 @@ def render_terminal(document: dict[str, Any], *, errors: Sequence[Any] = (), lab
         for e in errors:
             console.print(f"[bold]{e.kind}[/] {e.doc}: gold {_span(e.gold)} pred {_span(e.pred)}")
             console.print("   " + _highlight(e), highlight=False)
+
+
+def _table(table: Any, first: str, has_ci: bool, counts: Sequence[str]) -> Any:
+    """`table` with its columns: `first`, P, R, F1, the F1 interval when there is one, then `counts`."""
+    table.add_column(first, no_wrap=True)
+    for col in ("P", "R", "F1", *(("F1 CI",) if has_ci else ()), *counts):
+        table.add_column(col, justify="right")
+    return table
 
 
 def _span(span: Any) -> str:
