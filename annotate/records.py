@@ -249,6 +249,7 @@ class _SchemaView:
     part_kind: Mapping[str, RegionKind]  # quote part label -> speaker / cue
     quote_relations: Mapping[str, RegionKind]  # quote relation label -> the part it links to
     event_types: Mapping[str, tuple[str, ...]]  # event type -> its roles
+    region_kinds: Mapping[tuple[str, str], RegionKind]  # (control, label) -> what a region is
 
 
 @lru_cache(maxsize=8)
@@ -268,8 +269,20 @@ def _schema_view(schema: Schema) -> _SchemaView:
                 quote_relations[label] = kind
     controls = frozenset(n for n in (schema.entity_from_name, schema.quote_from_name, schema.trigger_from_name,
                                      schema.argument_from_name) if n)
-    return _SchemaView(controls, parts[0] if parts else None, part_kind, quote_relations,
-                       {event.name: event.roles for event in schema.event_types})
+    quote_content = parts[0] if parts else None
+    event_types = {event.name: event.roles for event in schema.event_types}
+    # the checks of `_Builder.region_kind` as one lookup; filled last check first, so the first that matches wins
+    region_kinds: dict[tuple[str, str], RegionKind] = {}
+    if schema.argument_from_name and schema.argument_label is not None:
+        region_kinds[schema.argument_from_name, schema.argument_label] = "argument"
+    if schema.trigger_from_name:
+        region_kinds.update({(schema.trigger_from_name, name): "trigger" for name in event_types})
+    if schema.quote_from_name:
+        region_kinds.update({(schema.quote_from_name, label): "quote" if label == quote_content else part_kind[label]
+                             for label in parts})
+    if schema.entity_from_name:
+        region_kinds.update({(schema.entity_from_name, label): "entity" for label in schema.entity_labels})
+    return _SchemaView(controls, quote_content, part_kind, quote_relations, event_types, region_kinds)
 
 
 class _Builder:
@@ -291,6 +304,7 @@ class _Builder:
         self.part_kind = view.part_kind
         self.quote_relations = view.quote_relations
         self.event_types = view.event_types
+        self.region_kinds = view.region_kinds
 
     def reject(self, kind: str, reason: str, item: Any, detail: str = "") -> None:
         self.counts[f"{kind}_rejected"] += 1
@@ -300,21 +314,15 @@ class _Builder:
 
     # -- regions
 
-    def region_kind(self, from_name: Any, label: str) -> RegionKind | None:
-        s = self.schema
-        if from_name == s.entity_from_name and label in s.entity_labels:
-            return "entity"
-        if from_name == s.quote_from_name and label in s.quote_labels:
-            return "quote" if label == self.quote_content else self.part_kind[label]
-        if from_name == s.trigger_from_name and label in self.event_types:
-            return "trigger"
-        if from_name == s.argument_from_name and label == s.argument_label:
-            return "argument"
-        return None
+    def region_kind(self, from_name: Any, label: Any) -> RegionKind | None:
+        """What a region of control `from_name` with `label` is: entity, quote part, trigger, argument; None if nothing."""
+        if not isinstance(from_name, str) or not isinstance(label, str):
+            return None
+        return self.region_kinds.get((from_name, label))
 
     def add_region(self, item: dict[str, Any], index: int) -> None:
         self.counts["regions_in"] += 1
-        region_id = str(item.get("id", f"#{index}"))
+        region_id = str(item["id"]) if "id" in item else f"#{index}"
         value = item.get("value")
         from_name = item.get("from_name")
         if region_id in self.regions or region_id in self.rejected_ids:
