@@ -51,6 +51,35 @@ def file_format(path: str | Path) -> Format | None:
     return "array" if first == b"[" else "jsonl" if first == b"{" else None
 
 
+def looks_like_export(path: str | Path) -> bool:
+    """True when `path` is a file whose first task has Label Studio's shape (`data` plus results).
+
+    A JSON array is an export (records are JSONL, never an array); in JSONL the first row tells:
+    a task has a `data` object and no `entities`. Cheap, and imports nothing beyond `json`: the
+    record readers call it before deciding whether to load the converter.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "gold.jsonl"
+        >>> _ = path.write_text('{"id": "a", "text": "x", "entities": []}')
+        >>> looks_like_export(path)
+        False
+    """
+    path = Path(path)
+    if not path.is_file():
+        return False
+    form = file_format(path)
+    if form != "jsonl":
+        return form == "array"
+    with path.open("rb") as stream:
+        line = stream.readline()
+    try:
+        row = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+    return isinstance(row, dict) and isinstance(row.get("data"), dict) and "entities" not in row
+
+
 def iter_items(
     path: str | Path,
     *,
@@ -135,4 +164,4 @@ def _iter_jsonl(path: Path, stream: IO[bytes], what: str, noun: str, progress: P
         progress(stream.tell())
 
 
-__all__ = ["file_format", "iter_items"]
+__all__ = ["file_format", "iter_items", "looks_like_export"]

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from annotate.errors import ScoreError, shorten
+
+if TYPE_CHECKING:
+    from annotate.metrics.spanarrays import SpanArrays
+    from annotate.recordio import EntityColumns
 
 Missing = Literal["empty", "error"]
 Record = dict[str, Any]
@@ -54,6 +58,24 @@ def read_pred(path: Path) -> list[Record]:
     from annotate.recordio import read_jsonl_records
 
     return _unique(list(read_jsonl_records(Path(path), require_text=False)), path)
+
+
+def read_gold_entities(path: Path) -> EntityColumns:
+    """`read_gold` with the entities as columns (`annotate.recordio.read_entity_columns`)."""
+    from annotate.recordio import read_entity_columns
+
+    columns = read_entity_columns(path)
+    _unique(columns.records, path)
+    return columns
+
+
+def read_pred_entities(path: Path) -> EntityColumns:
+    """`read_pred` with the entities as columns."""
+    from annotate.recordio import read_jsonl_entity_columns
+
+    columns = read_jsonl_entity_columns(Path(path), require_text=False)
+    _unique(columns.records, path)
+    return columns
 
 
 def _unique(records: list[Record], path: Path) -> list[Record]:
@@ -111,3 +133,27 @@ def entity_arrays(records: list[Record]):  # type: ignore[no-untyped-def]
         for entity in record.get("entities", [])
     ]
     return SpanArrays.from_tuples(rows)
+
+
+def pair_entities(
+    gold: EntityColumns, pred: EntityColumns, *, missing: Missing = "empty", pred_path: str = "PRED"
+) -> tuple[Pairing, SpanArrays, SpanArrays]:
+    """`pair_records` of entity columns: the pairing (records without their entities) and the gold
+    and predicted `SpanArrays`, equal to `entity_arrays` of the paired records.
+
+    Raises:
+        ScoreError: as `pair_records`.
+    """
+    import numpy as np
+
+    from annotate.metrics.spanarrays import SpanArrays
+
+    pairing = pair_records(gold.records, pred.records, missing=missing, pred_path=pred_path)
+    gold_spans = SpanArrays.from_columns(gold.doc, gold.start, gold.end, gold.label)
+    index = {record["id"]: i for i, record in enumerate(gold.records)}
+    target = np.fromiter((index.get(record["id"], -1) for record in pred.records), dtype=np.int64, count=len(pred.records))
+    spans = SpanArrays.from_columns(pred.doc, pred.start, pred.end, pred.label)
+    doc = target[spans.doc] if len(spans) else spans.doc
+    kept = np.flatnonzero(doc >= 0)
+    order = kept[np.argsort(doc[kept], kind="stable")]  # gold order, then the record's own order
+    return pairing, gold_spans, spans.in_order(order, doc[order])

@@ -323,10 +323,18 @@ def run_records(
 
     `label_map` (annotate.metrics.labelmap) relabels and drops entities before matching.
     """
-    from annotate.metrics.pairing import pair_records, read_gold, read_pred
+    from annotate.metrics.pairing import pair_entities, pair_records, read_gold, read_gold_entities, read_pred, read_pred_entities
 
     digest = hash_in_background(gold_path, pred_path)
-    pairing = pair_records(read_gold(gold_path), read_pred(pred_path), missing=missing, pred_path=str(pred_path))
+    # entities alone: read as columns (no dict per span; docs/metrics.md, Speed); the token report
+    # and a label map work on the records' entity lists
+    columns = task == "entities" and not tokens and label_map is None
+    if columns:
+        pairing, gold_spans, pred_spans = pair_entities(
+            read_gold_entities(gold_path), read_pred_entities(pred_path), missing=missing, pred_path=str(pred_path)
+        )
+    else:
+        pairing = pair_records(read_gold(gold_path), read_pred(pred_path), missing=missing, pred_path=str(pred_path))
     map_report = None
     if label_map is not None:  # --label-map: annotate.metrics.labelmap.map_pairing
         from annotate.metrics.labelmap import map_pairing
@@ -345,9 +353,9 @@ def run_records(
         from annotate.metrics.entities import score_entities
         from annotate.metrics.pairing import entity_arrays
 
-        scores = score_entities(
-            entity_arrays(pairing.gold), entity_arrays(pairing.pred), schemes=tuple(schemes), n_docs=n_docs, min_overlap=min_overlap
-        )
+        if not columns:
+            gold_spans, pred_spans = entity_arrays(pairing.gold), entity_arrays(pairing.pred)
+        scores = score_entities(gold_spans, pred_spans, schemes=tuple(schemes), n_docs=n_docs, min_overlap=min_overlap)
         measures: dict[str, MeasureLike] = dict(scores.schemes)  # type: ignore[arg-type]
         matching: list[str] = list(schemes)
         confusion = _confusion(scores)
