@@ -68,12 +68,13 @@ def looks_like_export(path: str | Path) -> bool:
     form = file_format(path)
     if form != "jsonl":
         return form == "array"  # records are JSONL, never an array
-    with path.open("rb") as stream:
-        line = stream.readline()
+    items = iter_items(path)
     try:
-        row = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        _, row = next(items)
+    except (InputError, StopIteration):
         return False
+    finally:
+        items.close()
     return isinstance(row, dict) and isinstance(row.get("data"), dict) and "entities" not in row
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Literal
+from typing import IO, Any, Callable, Generator, Iterator, Literal
 
 from annotate.errors import InputError, shorten
 
@@ -87,7 +87,7 @@ def iter_items(
     noun: str = "task",
     array_label: str = "task #",
     progress: Progress | None = None,
-) -> Iterator[tuple[str, Any]]:
+) -> Generator[tuple[str, Any], None, None]:
     """Stream `(where, item)` from a JSON array or a JSONL file, whatever each item is.
 
     Args:
