@@ -38,7 +38,7 @@ from annotate.records import (
     task_to_conversions,
 )
 from annotate.schema import Schema, load_schema
-from annotate.taskfile import Progress, file_format, iter_items
+from annotate.taskfile import Progress, iter_items, looks_like_export
 
 DESTINATIONS = ("records", "alternates", "predictions", "drafts")
 ITEM_KINDS = ("regions", "relations", "choices", "others")
@@ -58,24 +58,6 @@ def read_export(path: str | Path, *, progress: Progress | None = None) -> Iterat
         InputError: the file is missing, empty, not JSON, or its top level is not an array / JSONL.
     """
     return iter_items(path, what="a Label Studio export", progress=progress)
-
-
-def looks_like_export(path: str | Path) -> bool:
-    """True when `path` is a file whose first task has Label Studio's shape (`data` plus results)."""
-    path = Path(path)
-    if not path.is_file():
-        return False
-    form = file_format(path)
-    if form != "jsonl":
-        return form == "array"  # records are JSONL, never an array
-    items = iter_items(path)
-    try:
-        _, row = next(items)
-    except (InputError, StopIteration):
-        return False
-    finally:
-        items.close()
-    return isinstance(row, dict) and isinstance(row.get("data"), dict) and "entities" not in row
 
 
 # --------------------------------------------------------------------------- the accounting
