@@ -65,6 +65,15 @@ BAD_LINES = [
     json.dumps({**GOOD, "entities": [{**MERKEL, "start": 16}], "quotes": [{"start": 0}]}),
     '{"id": "d", "text": "x"',
     "not json",
+    # where orjson and the json module part: the json module's reading decides
+    json.dumps({**GOOD, "entities": [OBAMA, {**MERKEL, "start": 10**20}]}),  # orjson: a float
+    json.dumps({**GOOD, "entities": [OBAMA, {**MERKEL, "end": 2**63}]}),  # beyond int64
+    json.dumps({**GOOD, "quotes": [{"start": -(10**20), "end": 5, "text": "Obama"}]}),
+    json.dumps({**GOOD, "entities": [OBAMA, {**MERKEL, "start": float("nan")}]}),  # NaN: json only
+    json.dumps({**GOOD, "entities": [OBAMA, {**MERKEL, "end": float("inf")}]}),
+    '{"id": "d", "text": "x", "entities": [1e400]}',
+    "\ufeff" + json.dumps(GOOD),  # a byte order mark
+    '{"id": "d", "text": "x",}',
 ]
 
 
@@ -111,11 +120,24 @@ def test_unusual_but_valid_records_read_alike(tmp_path: Path) -> None:
         json.dumps({**GOOD, "id": "quotes", "quotes": [{"start": 0, "end": 5, "text": "Obama"}], "events": []}),
         json.dumps({**GOOD, "id": "escaped", "entities": [{**OBAMA, "cluster": "e1"}]}).replace('"cluster"', '"\\u0063luster"'),
         '{"id":"tight","text":"Obama met","entities":[{"text":"Obama","label":"PER","end":5,"start":0}]}',
+        # JSON the json module takes and orjson does not (or reads otherwise): read as read_records reads it
+        json.dumps({**GOOD, "id": "infinity", "weight": float("inf")}),
+        json.dumps({"id": "surrogate", "text": "\ud800 Bob", "entities": [{"start": 2, "end": 5, "label": "PER", "text": "Bob"}]}),
     ]
     path = tmp_path / "gold.jsonl"
     path.write_bytes(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8"))
     _assert_same(read_entity_columns(path), list(read_records(path)))
     assert read_entity_columns(path).records[6]["quotes"][0]["kind"] is None  # check_record's defaults
+
+
+def test_big_integer_outside_the_contract_reads_as_float(tmp_path: Path) -> None:
+    """The one documented difference (orjson reads integers beyond 64 bits as floats): only in a
+    field the contract does not check, which the scorer never reads; spans and ids are the same."""
+    path = _write(tmp_path / "gold.jsonl", [json.dumps({**GOOD, "n": 10**30})])
+    columns, records = read_entity_columns(path), list(read_records(path))
+    assert columns.records[0]["n"] == 1e30 and records[0]["n"] == 10**30
+    columns.records[0]["n"] = records[0]["n"]
+    _assert_same(columns, records)
 
 
 def test_dataset_folder_and_export_go_through_read_records(tmp_path: Path) -> None:
