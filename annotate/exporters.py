@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from annotate.dataset import iter_decoded_rows, load_dataset_dict, row_to_record
-from annotate.errors import InputError
+from annotate.dataset import choose_bio_entities, iter_decoded_rows, load_dataset_dict, row_to_record
+from annotate.errors import ConversionError, InputError
 
 Row = dict[str, Any]
 _SPACE = re.compile(r"\s")
@@ -36,11 +37,64 @@ def rows_to_conll(rows: Iterable[Row], out: Path) -> int:
     return count
 
 
+def spacy_words(text: str, token_offsets: Sequence[dict[str, int]], *,
+                spans: Iterable[tuple[int, int]] = ()) -> tuple[list[str], list[bool]]:
+    """`words` and `spaces` for `spacy.tokens.Doc(vocab, words=..., spaces=...)` such that `doc.text == text`.
+
+    Offsets are code points, half-open. The tokens are `token_offsets` (in order), each cut further
+    where one of `spans` starts or ends inside it. Between two tokens, a gap that starts with a
+    space gives that space to the token before as its trailing space; the rest of the gap (or a gap
+    starting with other white space, e.g. `"\\n\\n"`) is a token of its own without a trailing
+    space: spaCy's convention for extra white space. White space before the first token and after
+    the last are tokens too. Gap tokens are cut at span boundaries like the others, and a gap's
+    first space stays in the gap when a span starts at it or ends right after it, so that every
+    span of `spans` is on token boundaries (`doc.char_span(start, end)` finds it).
+
+    Example:
+        >>> spacy_words("  Hi  Bob\\n\\n", [{"start": 2, "end": 4}, {"start": 6, "end": 9}])
+        (['  ', 'Hi', ' ', 'Bob', '\\n\\n'], [False, True, False, False, False])
+    """
+    pairs = list(spans)
+    starts, ends = {start for start, _ in pairs}, {end for _, end in pairs}
+    points = sorted(starts | ends)
+    pieces: list[tuple[int, int]] = []  # [start, end) of every token, gaps included
+    spaces: list[bool] = []
+
+    def add(start: int, end: int) -> None:
+        inner = points[bisect_right(points, start):bisect_left(points, end)]
+        for a, b in zip([start, *inner], [*inner, end]):
+            pieces.append((a, b))
+            spaces.append(False)
+
+    position = 0
+    for offsets in [*token_offsets, {"start": len(text), "end": len(text)}]:
+        start = offsets["start"]
+        if position < start:
+            if pieces and text[position] == " " and position not in starts and position + 1 not in ends:
+                spaces[-1] = True
+                position += 1
+            if position < start:
+                add(position, start)
+        if offsets["end"] > start:
+            add(start, offsets["end"])
+        position = offsets["end"]
+    return [text[a:b] for a, b in pieces], spaces
+
+
 def rows_to_spacy(rows: Iterable[Row], out: Path) -> int:
-    """A spaCy `DocBin`: `doc.text` is the record text, tokens are the dataset's tokens,
-    `doc.ents` the IOB2 entities, `doc.spans["entities"]` every entity (overlaps too),
-    `doc.spans["quotes"]` (label = kind) and `doc.spans["triggers"]` (label = event type);
-    `doc.user_data` holds the id and provenance."""
+    """A spaCy `DocBin` whose every `doc.text` is the record text, character for character.
+
+    Tokens are the dataset's tokens (`token_offsets`) and, as spaCy's tokenizer makes them, white
+    space other than one space between tokens as tokens of its own (`spacy_words`); a token is cut
+    further where a quote or trigger starts or ends inside it (rare: the dataset's tokens are cut at
+    entity boundaries only). So every span lands on the same characters as in the record:
+
+    - `doc.ents`: the entities IOB2 can express (`annotate.dataset.choose_bio_entities`, as in
+      `ner_tags`); `doc.user_data["entities_not_in_ents"]` counts the overlapping ones left out;
+    - `doc.spans["entities"]` every entity (overlaps too), `doc.spans["quotes"]` (label = kind, else
+      QUOTE) and `doc.spans["triggers"]` (label = event type);
+    - `doc.user_data["record"]`: the whole record as JSON (id, provenance, speakers, cues, arguments).
+    """
     import spacy
     from spacy.tokens import Doc, DocBin
 
@@ -48,27 +102,30 @@ def rows_to_spacy(rows: Iterable[Row], out: Path) -> int:
     doc_bin = DocBin(store_user_data=True)
     count = 0
     for row in rows:
-        text, offsets = row["text"], row["token_offsets"]
-        words = [text[o["start"]:o["end"]] for o in offsets]
-        spaces = [offsets[i]["end"] < (offsets[i + 1]["start"] if i + 1 < len(offsets) else len(text)) for i in range(len(offsets))]
+        text = row["text"]
+        entities = [(e["start"], e["end"], e["label"]) for e in row["entities"]]
+        quotes = [(q["start"], q["end"], q["kind"] or "QUOTE") for q in row["quotes"]]
+        triggers = [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in row["events"]]
+        words, spaces = spacy_words(text, row["token_offsets"], spans=[(s, e) for s, e, _ in (*entities, *quotes, *triggers)])
         doc = Doc(vocab, words=words, spaces=spaces)
-        # Doc text differs from the record text where white space is not a single space; map by token.
-        starts = {o["start"]: i for i, o in enumerate(offsets)}
-        ends = {o["end"]: i for i, o in enumerate(offsets)}
 
-        def span(start: int, end: int, label: str) -> Any:
-            first, last = starts.get(start), ends.get(end)
-            if first is None or last is None:
-                return None
-            return doc[first:last + 1] if not label else spacy.tokens.Span(doc, first, last + 1, label=label)
+        def spans(triples: Iterable[tuple[int, int, str]], doc: Doc = doc, record_id: str = row["id"]) -> list[Any]:
+            found = []
+            for start, end, label in triples:
+                span = doc.char_span(start, end, label=label)
+                if span is None:  # spacy_words cuts at every boundary; say so loudly if it fails
+                    raise ConversionError(f"record {record_id!r}: span [{start}, {end}) {label!r} is not on spaCy token "
+                                          "boundaries; this is a bug in annotate, please report it.")
+                found.append(span)
+            return found
 
-        conflicts = {(c["start"], c["end"], c["label"]) for c in row["bio_conflicts"]}
-        ents = [span(e["start"], e["end"], e["label"]) for e in row["entities"] if (e["start"], e["end"], e["label"]) not in conflicts]
-        doc.ents = [e for e in ents if e is not None]
-        doc.spans["entities"] = [s for s in (span(e["start"], e["end"], e["label"]) for e in row["entities"]) if s is not None]
-        doc.spans["quotes"] = [s for s in (span(q["start"], q["end"], q["kind"] or "QUOTE") for q in row["quotes"]) if s is not None]
-        doc.spans["triggers"] = [s for s in (span(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in row["events"]) if s is not None]
+        placed, conflicts = choose_bio_entities(row["entities"])
+        doc.ents = spans((e["start"], e["end"], e["label"]) for e in placed)
+        doc.spans["entities"] = spans(entities)
+        doc.spans["quotes"] = spans(quotes)
+        doc.spans["triggers"] = spans(triggers)
         doc.user_data["record"] = json.dumps(row_to_record(row), ensure_ascii=False)
+        doc.user_data["entities_not_in_ents"] = len(conflicts)
         doc_bin.add(doc)
         count += 1
     doc_bin.to_disk(out)
