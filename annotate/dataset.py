@@ -51,11 +51,12 @@ def features_for(schema: Schema) -> Features:
         return {"start": Value("int32"), "end": Value("int32"), "text": Value("string"), **extra}
 
     entity_label = ClassLabel(names=list(schema.entity_labels))
+    cluster = Value("string")  # the optional mention link of the record contract; null when a span has none
     return Features({
         "id": Value("string"),
         "text": Value("string"),
-        "entities": List(offsets(label=entity_label)),
-        "quotes": List(offsets(kind=Value("string"), speaker=offsets(), cue=offsets())),
+        "entities": List(offsets(label=entity_label, cluster=cluster)),
+        "quotes": List(offsets(kind=Value("string"), speaker=offsets(cluster=cluster), cue=offsets())),
         "events": List({
             "type": ClassLabel(names=[e.name for e in schema.event_types]),
             "trigger": offsets(),
@@ -73,6 +74,9 @@ def features_for(schema: Schema) -> Features:
         "ner_tags": List(ClassLabel(names=ner_tag_names(schema))),
         "bio_conflicts": List(offsets(label=entity_label, overlaps=offsets(label=entity_label))),
     })
+
+
+_CONFLICT_KEYS = ("start", "end", "text", "label")  # what `bio_conflicts` keep of an entity (its cluster is in `entities`)
 
 
 def choose_bio_entities(entities: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -94,7 +98,7 @@ def choose_bio_entities(entities: Sequence[dict[str, Any]]) -> tuple[list[dict[s
         if clash is None:
             placed.append(entity)
         else:
-            conflicts.append({**entity, "overlaps": dict(clash)})
+            conflicts.append({**entity, "overlaps": {key: clash[key] for key in _CONFLICT_KEYS}})
     return placed, conflicts
 
 
@@ -120,7 +124,7 @@ class DatasetRowBuilder:
         row["tokens"] = [t.text for t in tokens]
         row["token_offsets"] = [{"start": t.start, "end": t.end} for t in tokens]
         row["ner_tags"] = tags
-        row["bio_conflicts"] = [{k: c[k] for k in ("start", "end", "text", "label", "overlaps")} for c in conflicts]
+        row["bio_conflicts"] = [{**{k: c[k] for k in _CONFLICT_KEYS}, "overlaps": c["overlaps"]} for c in conflicts]
         return row
 
 
@@ -302,7 +306,12 @@ def load_dataset_dict(path: str | Path) -> DatasetDict:
 
 
 def iter_decoded_rows(dataset: Any) -> Iterator[dict[str, Any]]:
-    """Rows of one split with every `ClassLabel` decoded back to its name (labels, types, roles, tags)."""
+    """Rows of one split with every `ClassLabel` decoded back to its name (labels, types, roles, tags).
+
+    A `cluster` that is null (the span has none; the column holds one for every entity and speaker)
+    is dropped, so that `row_to_record` gives back the record as it was written: a cluster is
+    neither lost nor invented.
+    """
     features = dataset.features
     entity_names = features["entities"].feature["label"].names
     type_names = features["events"].feature["type"].names
@@ -311,6 +320,11 @@ def iter_decoded_rows(dataset: Any) -> Iterator[dict[str, Any]]:
     for row in dataset:
         for entity in row["entities"]:
             entity["label"] = entity_names[entity["label"]]
+            if entity.get("cluster", "") is None:
+                del entity["cluster"]
+        for quote in row["quotes"]:
+            if quote["speaker"] is not None and quote["speaker"].get("cluster", "") is None:
+                del quote["speaker"]["cluster"]
         for conflict in row["bio_conflicts"]:
             conflict["label"] = entity_names[conflict["label"]]
             conflict["overlaps"]["label"] = entity_names[conflict["overlaps"]["label"]]

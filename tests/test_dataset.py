@@ -211,3 +211,52 @@ def test_a_large_split_gets_several_shards(tmp_path: Path) -> None:
     lines = (tmp_path / "train.jsonl").read_text(encoding="utf-8").splitlines()
     assert lines == [json.dumps(builder.row(r), ensure_ascii=False) for r in records]
     assert builder.conflicts == 2 * 25 and json.loads(lines[0])["bio_conflicts"][0]["text"] == "Ann"
+
+
+def test_clusters_survive_the_dataset_round_trip(tmp_path: Path) -> None:
+    """Entity and speaker clusters (optional in the record contract) come back as they went in: none lost, none invented."""
+    from annotate.dataset import DatasetRowBuilder, SplitWriter, install_dataset_dict
+
+    text = "Ann Smith said \"no\". Smith left. Bob said \"yes\"."
+    def at(needle: str, nth: int = 0, **extra: object) -> dict[str, object]:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(needle, start + 1)
+        return {"start": start, "end": start + len(needle), "text": needle, **extra}
+
+    provenance = {"task_id": 1, "annotation_id": 1, "annotator": "a", "origin": "annotation",
+                  "created_at": None, "updated_at": None, "lead_time": None}
+    with_clusters = {
+        "id": "c", "text": text,
+        "entities": [at("Ann Smith", label="PERSON", cluster="ann"), at("Smith", 1, label="PERSON", cluster="ann"),
+                     at("Smith", 0, label="ORG"),  # nested in "Ann Smith", no cluster: a bio conflict
+                     at("Bob", label="PERSON")],
+        "quotes": [{**at("\"no\""), "kind": "direct", "speaker": at("Ann Smith", cluster="ann"), "cue": at("said")},
+                   {**at("\"yes\""), "kind": None, "speaker": at("Bob"), "cue": None}],
+        "events": [], **provenance}
+    without = {"id": "n", "text": text, "entities": [at("Bob", label="PERSON")],
+               "quotes": [{**at("\"yes\""), "kind": "direct", "speaker": at("Bob"), "cue": at("said", 1)}],
+               "events": [], **provenance}
+    records = [with_clusters, without]
+    builder = DatasetRowBuilder(NEWS)
+    writer = SplitWriter(tmp_path / "train.jsonl", tmp_path / "build" / "train", NEWS)
+    for record in records:
+        writer.add(builder.row(record), record_json=json.dumps(record, ensure_ascii=False))
+    writer.close()
+    out = tmp_path / "ds"
+    install_dataset_dict(out, {"train": tmp_path / "build" / "train"})
+
+    ds = datasets.load_from_disk(str(out))
+    assert ds["train"].features == features_for(NEWS)
+    assert [e["cluster"] for e in ds["train"][0]["entities"]] == ["ann", "ann", None, None]  # the column holds null for none
+    assert [q["speaker"]["cluster"] for q in ds["train"][0]["quotes"]] == ["ann", None]
+    # no records.jsonl in the folder: read_records reads the saved DatasetDict
+    assert not (out / "records.jsonl").exists()
+    assert list(read_records(out)) == records
+    assert list(iter_dataset_records(out)) == records
+    assert export_dataset(out, tmp_path / "x.jsonl", fmt="jsonl") == 2
+    assert [json.loads(line) for line in (tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()] == records
+    # the split JSONL carries the clusters too, and the bio conflict lists spans without them
+    rows = [json.loads(line) for line in (tmp_path / "train.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [{k: r[k] for k in ("entities", "quotes")} for r in rows] == [{k: r[k] for k in ("entities", "quotes")} for r in records]
+    assert rows[0]["bio_conflicts"] == [{**at("Smith", 0, label="ORG"), "overlaps": at("Ann Smith", label="PERSON")}]
