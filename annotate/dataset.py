@@ -305,45 +305,133 @@ def load_dataset_dict(path: str | Path) -> DatasetDict:
     return dataset
 
 
-def iter_decoded_rows(dataset: Any) -> Iterator[dict[str, Any]]:
-    """Rows of one split with every `ClassLabel` decoded back to its name (labels, types, roles, tags).
+class _Decoder:
+    """`ClassLabel` ids → names for the rows of one split (labels, types, roles, tags), in place.
 
     A `cluster` that is null (the span has none; the column holds one for every entity and speaker)
     is dropped, so that `row_to_record` gives back the record as it was written: a cluster is
-    neither lost nor invented.
+    neither lost nor invented. Only the columns a row has are decoded.
     """
-    features = dataset.features
-    entity_names = features["entities"].feature["label"].names
-    type_names = features["events"].feature["type"].names
-    role_names = features["events"].feature["arguments"].feature["role"].names
-    tag_names = features["ner_tags"].feature.names
-    for row in dataset:
-        for entity in row["entities"]:
+
+    def __init__(self, features: Features) -> None:
+        self.entity = features["entities"].feature["label"].names
+        self.type = features["events"].feature["type"].names
+        self.role = features["events"].feature["arguments"].feature["role"].names
+        self.tag = features["ner_tags"].feature.names
+
+    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
+        entity_names = self.entity
+        for entity in row.get("entities", ()):
             entity["label"] = entity_names[entity["label"]]
             if entity.get("cluster", "") is None:
                 del entity["cluster"]
-        for quote in row["quotes"]:
+        for quote in row.get("quotes", ()):
             if quote["speaker"] is not None and quote["speaker"].get("cluster", "") is None:
                 del quote["speaker"]["cluster"]
-        for conflict in row["bio_conflicts"]:
+        for conflict in row.get("bio_conflicts", ()):
             conflict["label"] = entity_names[conflict["label"]]
             conflict["overlaps"]["label"] = entity_names[conflict["overlaps"]["label"]]
-        for event in row["events"]:
-            event["type"] = type_names[event["type"]]
+        for event in row.get("events", ()):
+            event["type"] = self.type[event["type"]]
             for argument in event["arguments"]:
-                argument["role"] = role_names[argument["role"]]
-        row["ner_tags"] = [tag_names[t] for t in row["ner_tags"]]
-        yield row
+                argument["role"] = self.role[argument["role"]]
+        if "ner_tags" in row:
+            tag_names = self.tag
+            row["ner_tags"] = [tag_names[t] for t in row["ner_tags"]]
+        return row
+
+
+def iter_decoded_rows(dataset: Any) -> Iterator[dict[str, Any]]:
+    """Rows of one loaded split (a `datasets.Dataset`) with every `ClassLabel` decoded back to its name.
+
+    See `_Decoder` for clusters. For a dataset folder on disk, `iter_saved_rows` reads the same
+    rows with flat memory.
+    """
+    decode = _Decoder(dataset.features)
+    for row in dataset:
+        yield decode(row)
+
+
+def _split_names(path: Path) -> list[str]:
+    try:
+        names = json.loads((path / "dataset_dict.json").read_text(encoding="utf-8"))["splits"]
+    except FileNotFoundError:
+        raise InputError(f"{path}: not a dataset folder (no dataset_dict.json); give a folder written by `annotate convert`.") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise InputError(f"{path}/dataset_dict.json: not a DatasetDict's split list; convert the export again.") from None
+    return [str(name) for name in names]
+
+
+def _split_files(folder: Path) -> tuple[Features, list[Path]]:
+    """The declared features and the Arrow shards (in order) of one saved split."""
+    from datasets import Features
+
+    try:
+        info = json.loads((folder / "dataset_info.json").read_text(encoding="utf-8"))
+        state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+        features = Features.from_dict(info["features"])
+        files = [folder / item["filename"] for item in state["_data_files"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{folder}: not a split saved by `annotate convert` or `save_to_disk` ({exc!s:.80}); "
+                         "convert the export again.") from None
+    return features, files
+
+
+def _arrow_batches(path: Path) -> Iterator[Any]:
+    """The record batches of one Arrow shard, read from the file one at a time (no memory map)."""
+    import pyarrow as pa
+
+    with pa.OSFile(str(path), "rb") as source:
+        try:
+            reader = pa.ipc.open_stream(source)
+        except pa.ArrowInvalid:  # the IPC file format (with a footer) rather than a stream
+            source.seek(0)
+            file_reader = pa.ipc.open_file(source)
+            for i in range(file_reader.num_record_batches):
+                yield file_reader.get_batch(i)
+            return
+        yield from reader
+
+
+def iter_saved_rows(path: str | Path, *, splits: Sequence[str] | None = None, columns: Sequence[str] | None = None,
+                    batch_size: int = 1000) -> Iterator[dict[str, Any]]:
+    """Decoded rows of a dataset folder (every split in order, or those named), with flat memory.
+
+    What `load_dataset_dict` + `iter_decoded_rows` give, read differently: each split's Arrow shards
+    are read a record batch at a time from the file (not memory-mapped, so the pages of rows already
+    read do not stay in the process; `Dataset` iteration over a memory map keeps them resident and
+    grows with the dataset), only `columns` (default: all) are turned into Python objects, at most
+    `batch_size` rows at a time.
+
+    Raises:
+        InputError: not a dataset folder, an unknown split, or a damaged split folder.
+    """
+    import pyarrow as pa
+
+    path = Path(path)
+    names = _split_names(path)
+    for name in splits or names:
+        if name not in names:
+            raise InputError(f"{path}: no split {name!r}; the dataset has {', '.join(names)}.")
+    for name in splits or names:
+        features, files = _split_files(path / name)
+        decode = _Decoder(features)
+        for file in files:
+            try:
+                for batch in _arrow_batches(file):
+                    if columns is not None:
+                        batch = batch.select(list(columns))
+                    for offset in range(0, batch.num_rows, batch_size):
+                        for row in batch.slice(offset, batch_size).to_pylist():
+                            yield decode(row)
+            except (OSError, pa.ArrowException) as exc:
+                raise InputError(f"{file}: cannot be read as Arrow ({exc!s:.120}); convert the export again.") from None
 
 
 def iter_dataset_records(path: str | Path, *, splits: Sequence[str] | None = None) -> Iterator[Record]:
-    """Canonical records from a dataset folder (every split, or the ones named)."""
-    dataset = load_dataset_dict(path)
-    for name in splits or list(dataset):
-        if name not in dataset:
-            raise InputError(f"{path}: no split {name!r}; the dataset has {', '.join(dataset)}.")
-        for row in iter_decoded_rows(dataset[name]):
-            yield row_to_record(row)
+    """Canonical records from a dataset folder (every split, or the ones named), streamed (`iter_saved_rows`)."""
+    for row in iter_saved_rows(path, splits=splits, columns=_RECORD_KEYS):
+        yield row_to_record(row)
 
 
 def _table(rows: dict[str, int], header: tuple[str, str]) -> list[str]:

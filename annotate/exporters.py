@@ -1,8 +1,9 @@
 """A dataset folder (written by `annotate convert`) → CoNLL, spaCy `DocBin` or JSONL records.
 
 Dispatch through the plain dict `EXPORTERS`; each exporter takes decoded dataset rows (labels as
-strings, see `annotate.dataset.iter_decoded_rows`) and an output path, and returns how many
-documents it wrote.
+strings, see `annotate.dataset.iter_saved_rows`) and an output path, and returns how many
+documents it wrote. `COLUMNS` names the dataset columns each one reads: only those are read
+from the Arrow shards, a record batch at a time, so memory stays flat whatever the dataset's size.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
+from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from annotate.dataset import choose_bio_entities, iter_decoded_rows, load_dataset_dict, row_to_record
+from annotate.dataset import choose_bio_entities, iter_saved_rows, row_to_record
 from annotate.errors import ConversionError, InputError
+from annotate.records import PROVENANCE_KEYS
 
 Row = dict[str, Any]
 _SPACE = re.compile(r"\s")
@@ -147,10 +150,19 @@ EXPORTERS: dict[str, Callable[[Iterable[Row], Path], int]] = {
     "spacy": rows_to_spacy,
     "jsonl": rows_to_jsonl,
 }
+_RECORD_COLUMNS = ("id", "text", "entities", "quotes", "events", *PROVENANCE_KEYS)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "conll": ("tokens", "ner_tags"),
+    "spacy": (*_RECORD_COLUMNS, "token_offsets"),
+    "jsonl": _RECORD_COLUMNS,
+}
 
 
 def export_dataset(dataset_path: str | Path, out: str | Path, *, fmt: str, splits: Sequence[str] | None = None) -> int:
     """Write the rows of `dataset_path` (every split in order, or those named) as `fmt` into `out`.
+
+    The rows are streamed from the saved Arrow shards (`annotate.dataset.iter_saved_rows`, the
+    columns of `COLUMNS[fmt]` only): peak memory does not grow with the dataset.
 
     Returns:
         The number of documents written.
@@ -160,19 +172,11 @@ def export_dataset(dataset_path: str | Path, out: str | Path, *, fmt: str, split
     """
     if fmt not in EXPORTERS:
         raise InputError(f"Unknown export format {fmt!r}; choose one of {', '.join(EXPORTERS)}.")
-    dataset = load_dataset_dict(dataset_path)
-    names = list(splits) if splits else list(dataset)
-    for name in names:
-        if name not in dataset:
-            raise InputError(f"{dataset_path}: no split {name!r}; the dataset has {', '.join(dataset)}.")
-
-    def rows() -> Iterable[Row]:
-        for name in names:
-            yield from iter_decoded_rows(dataset[name])
-
+    rows = iter_saved_rows(dataset_path, splits=splits, columns=COLUMNS[fmt])
+    first = next(rows, None)  # a bad folder or split is an error before `out` is created
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        return EXPORTERS[fmt](rows(), out)
+        return EXPORTERS[fmt](chain([] if first is None else [first], rows), out)
     except OSError as exc:
         raise InputError(f"{out}: cannot be written ({exc.strerror}); choose another --out.") from None
