@@ -260,3 +260,27 @@ def test_clusters_survive_the_dataset_round_trip(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (tmp_path / "train.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [{k: r[k] for k in ("entities", "quotes")} for r in rows] == [{k: r[k] for k in ("entities", "quotes")} for r in records]
     assert rows[0]["bio_conflicts"] == [{**at("Smith", 0, label="ORG"), "overlaps": at("Ann Smith", label="PERSON")}]
+
+
+def test_saved_rows_stream_what_load_from_disk_gives(converted: Path, tmp_path: Path) -> None:
+    from annotate.dataset import iter_decoded_rows, iter_saved_rows
+
+    loaded = datasets.load_from_disk(str(converted))
+    expected = [row for name in loaded for row in iter_decoded_rows(loaded[name])]
+    assert list(iter_saved_rows(converted)) == expected
+    assert list(iter_saved_rows(converted, columns=["id", "ner_tags"], batch_size=1)) == [
+        {"id": r["id"], "ner_tags": r["ner_tags"]} for r in expected]
+    # a DatasetDict written by datasets' own save_to_disk (several shards) reads the same, in order
+    again = tmp_path / "again"
+    loaded.save_to_disk(str(again), num_shards={"train": 2})
+    assert len(list((again / "train").glob("*.arrow"))) == 2
+    assert list(iter_saved_rows(again)) == expected
+    (again / "train" / "state.json").unlink()
+    with pytest.raises(InputError, match="not a split saved"):
+        list(iter_saved_rows(again))
+    with pytest.raises(InputError, match="no split 'test'"):
+        list(iter_saved_rows(converted, splits=["test"]))
+    shard = next((converted / "train").glob("*.arrow"))
+    shard.write_bytes(b"not arrow")
+    with pytest.raises(InputError, match="cannot be read as Arrow"):
+        list(iter_saved_rows(converted))
