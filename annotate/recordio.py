@@ -287,7 +287,7 @@ def _plain_entities(entities: list[Any], text: Optional[str], line: str) -> Opti
         "".join(labels)  # TypeError unless every label is a str
     except (TypeError, KeyError, OverflowError):
         return None
-    if min(start) < 0 or not all(map(lt, start, end)) or "" in labels:
+    if min(starts) < 0 or not all(map(lt, starts, ends)) or "" in labels:  # the ints themselves: no boxing
         return None
     if ("cluster" in line or "\\u" in line) and any(map(dict.__contains__, entities, repeat(_HAS_CLUSTER))):
         return None

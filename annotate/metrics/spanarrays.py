@@ -63,9 +63,7 @@ class SpanArrays:
             >>> s.labels, s.label.tolist(), s.end.tolist()
             (('PER', 'LOC'), [0, 1, 0], [2, 6, 1])
         """
-        index = {name: i for i, name in enumerate(labels)}
-        for name in dict.fromkeys(label):
-            index.setdefault(name, len(index))
+        index = _Codes({name: i for i, name in enumerate(labels)})
         codes = np.fromiter(map(index.__getitem__, label), dtype=np.int64, count=len(label))
         return cls(_int64(doc), _int64(start), _int64(end), codes, tuple(index))
 
@@ -102,6 +100,17 @@ class SpanArrays:
 
     def used_labels(self) -> set[str]:
         return {self.labels[i] for i in np.unique(self.label).tolist()}
+
+
+class _Codes(dict[str, int]):
+    """Label codes handed out in order of first appearance: a lookup of a new label adds it.
+
+    A plain dict lookup for every label seen before (one C-level pass over a label column).
+    """
+
+    def __missing__(self, label: str) -> int:
+        code = self[label] = len(self)
+        return code
 
 
 def _int64(column: Iterable[int]) -> IntArray:
