@@ -36,6 +36,8 @@ PATHS_HELP = "Folders of .txt/.jsonl articles, files, or - for JSONL on stdin."
 _opt_keep_banners = typer.Option(False, "--keep-banners", help="Keep cookie/consent banners in the text.")
 _opt_keep_duplicates = typer.Option(False, "--keep-duplicates", help="Keep repeated paragraphs (a page that repeats its body).")
 _opt_keep_captions = typer.Option(False, "--keep-captions", help="Keep photo captions in the text (else: metadata only).")
+_opt_rejects = typer.Option(None, "--rejects", help="Where skipped inputs go with their reasons (default: beside --out).")
+_opt_allow_rejects = typer.Option(False, "--allow-rejects", help="Exit 0 even when some inputs were rejected.")
 _opt_keep_credits = typer.Option(False, "--keep-credits", help="Keep credit lines such as '(With input from Xinhua)' in the text.")
 
 
@@ -82,8 +84,8 @@ def tasks(
     keep_duplicates: bool = _opt_keep_duplicates,
     keep_captions: bool = _opt_keep_captions,
     keep_credits: bool = _opt_keep_credits,
-    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Where skipped inputs go with their reasons (default: beside --out)."),
-    allow_rejects: bool = typer.Option(False, "--allow-rejects", help="Exit 0 even when some inputs were rejected."),
+    rejects: Optional[Path] = _opt_rejects,
+    allow_rejects: bool = _opt_allow_rejects,
     prelabel: Optional[str] = typer.Option(None, "--prelabel", help="Attach this extractor's records as Label Studio predictions (baseline, spacy:PIPELINE, module:function; see annotate predict)."),
     json_summary: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout (needs --out)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages on stderr but errors."),
@@ -169,8 +171,8 @@ def clean(
     keep_duplicates: bool = _opt_keep_duplicates,
     keep_captions: bool = _opt_keep_captions,
     keep_credits: bool = _opt_keep_credits,
-    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Where skipped inputs go with their reasons (default: beside --out)."),
-    allow_rejects: bool = typer.Option(False, "--allow-rejects", help="Exit 0 even when some inputs were rejected."),
+    rejects: Optional[Path] = _opt_rejects,
+    allow_rejects: bool = _opt_allow_rejects,
     json_output: bool = typer.Option(False, "--json", help="Print the cleaned documents (with what was dropped) as one JSON document."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages on stderr but errors."),
 ) -> None:
