@@ -84,8 +84,16 @@ def spacy_words(text: str, token_offsets: Sequence[dict[str, int]], *,
     return [text[a:b] for a, b in pieces], spaces
 
 
+SPACY_SHARD_DOCS = 2000  # documents per .spacy file when writing into a folder
+
+
 def rows_to_spacy(rows: Iterable[Row], out: Path) -> int:
-    """A spaCy `DocBin` whose every `doc.text` is the record text, character for character.
+    """spaCy `DocBin`s whose every `doc.text` is the record text, character for character.
+
+    `out` ending in `.spacy` is one file: spaCy's `DocBin` holds every document until it writes,
+    so memory grows with the dataset. Any other `out` is a folder of `part-NNNNN.spacy` files of
+    `SPACY_SHARD_DOCS` documents each (flat memory; `spacy train --paths.train FOLDER` reads them
+    all, in name order).
 
     Tokens are the dataset's tokens (`token_offsets`) and, as spaCy's tokenizer makes them, white
     space other than one space between tokens as tokens of its own (`spacy_words`); a token is cut
@@ -99,40 +107,56 @@ def rows_to_spacy(rows: Iterable[Row], out: Path) -> int:
     - `doc.user_data["record"]`: the whole record as JSON (id, provenance, speakers, cues, arguments).
     """
     import spacy
-    from spacy.tokens import Doc, DocBin
+    from spacy.tokens import DocBin
 
     vocab = spacy.blank("en").vocab
+    one_file = out.suffix == ".spacy"
+    if not one_file:
+        out.mkdir(parents=True, exist_ok=True)
     doc_bin = DocBin(store_user_data=True)
-    count = 0
+    count = shard = 0
     for row in rows:
-        text = row["text"]
-        entities = [(e["start"], e["end"], e["label"]) for e in row["entities"]]
-        quotes = [(q["start"], q["end"], q["kind"] or "QUOTE") for q in row["quotes"]]
-        triggers = [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in row["events"]]
-        words, spaces = spacy_words(text, row["token_offsets"], spans=[(s, e) for s, e, _ in (*entities, *quotes, *triggers)])
-        doc = Doc(vocab, words=words, spaces=spaces)
-
-        def spans(triples: Iterable[tuple[int, int, str]], doc: Doc = doc, record_id: str = row["id"]) -> list[Any]:
-            found = []
-            for start, end, label in triples:
-                span = doc.char_span(start, end, label=label)
-                if span is None:  # spacy_words cuts at every boundary; say so loudly if it fails
-                    raise ConversionError(f"record {record_id!r}: span [{start}, {end}) {label!r} is not on spaCy token "
-                                          "boundaries; this is a bug in annotate, please report it.")
-                found.append(span)
-            return found
-
-        placed, conflicts = choose_bio_entities(row["entities"])
-        doc.ents = spans((e["start"], e["end"], e["label"]) for e in placed)
-        doc.spans["entities"] = spans(entities)
-        doc.spans["quotes"] = spans(quotes)
-        doc.spans["triggers"] = spans(triggers)
-        doc.user_data["record"] = json.dumps(row_to_record(row), ensure_ascii=False)
-        doc.user_data["entities_not_in_ents"] = len(conflicts)
-        doc_bin.add(doc)
+        doc_bin.add(row_to_doc(row, vocab))
         count += 1
-    doc_bin.to_disk(out)
+        if not one_file and count % SPACY_SHARD_DOCS == 0:
+            doc_bin.to_disk(out / f"part-{shard:05d}.spacy")
+            doc_bin, shard = DocBin(store_user_data=True), shard + 1
+    if one_file:
+        doc_bin.to_disk(out)
+    elif len(doc_bin) or shard == 0:
+        doc_bin.to_disk(out / f"part-{shard:05d}.spacy")
     return count
+
+
+def row_to_doc(row: Row, vocab: Any) -> Any:
+    """One dataset row as a spaCy `Doc` (see `rows_to_spacy` for what it carries)."""
+    from spacy.tokens import Doc
+
+    text = row["text"]
+    entities = [(e["start"], e["end"], e["label"]) for e in row["entities"]]
+    quotes = [(q["start"], q["end"], q["kind"] or "QUOTE") for q in row["quotes"]]
+    triggers = [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in row["events"]]
+    words, spaces = spacy_words(text, row["token_offsets"], spans=[(s, e) for s, e, _ in (*entities, *quotes, *triggers)])
+    doc = Doc(vocab, words=words, spaces=spaces)
+
+    def spans(triples: Iterable[tuple[int, int, str]]) -> list[Any]:
+        found = []
+        for start, end, label in triples:
+            span = doc.char_span(start, end, label=label)
+            if span is None:  # spacy_words cuts at every boundary; say so loudly if it fails
+                raise ConversionError(f"record {row['id']!r}: span [{start}, {end}) {label!r} is not on spaCy token "
+                                      "boundaries; this is a bug in annotate, please report it.")
+            found.append(span)
+        return found
+
+    placed, conflicts = choose_bio_entities(row["entities"])
+    doc.ents = spans((e["start"], e["end"], e["label"]) for e in placed)
+    doc.spans["entities"] = spans(entities)
+    doc.spans["quotes"] = spans(quotes)
+    doc.spans["triggers"] = spans(triggers)
+    doc.user_data["record"] = json.dumps(row_to_record(row), ensure_ascii=False)
+    doc.user_data["entities_not_in_ents"] = len(conflicts)
+    return doc
 
 
 def rows_to_jsonl(rows: Iterable[Row], out: Path) -> int:

@@ -142,3 +142,20 @@ def test_doc_text_and_span_offsets_round_trip(parts: list[tuple[str, str]], tail
 def test_other_formats_still_read_the_same_rows(tmp_path: Path, fmt: str) -> None:
     rec = record("d", WHITESPACE_TEXTS[0], [("Ann Smith", "PERSON"), ("Paris", "GPE")])
     assert export_dataset(write_dataset([rec], tmp_path / "ds"), tmp_path / f"x.{fmt}", fmt=fmt) == 1
+
+
+def test_spacy_export_into_a_folder_writes_shards_of_every_document(tmp_path: Path, monkeypatch: Any) -> None:
+    import annotate.exporters as exporters
+
+    monkeypatch.setattr(exporters, "SPACY_SHARD_DOCS", 2)
+    records = [record(f"d{i}", f"Ann met Bob in Kyiv {i}.", [("Ann", "PERSON"), ("Kyiv", "GPE")]) for i in range(5)]
+    folder = write_dataset(records, tmp_path / "ds")
+    assert export_dataset(folder, tmp_path / "corpus", fmt="spacy") == 5
+    shards = sorted((tmp_path / "corpus").glob("*.spacy"))
+    # 5 documents, 2 a file: 2 + 2 + 1
+    assert [p.name for p in shards] == ["part-00000.spacy", "part-00001.spacy", "part-00002.spacy"]
+    docs = [doc for shard in shards for doc in load_docs(shard)]
+    assert [d.text for d in docs] == [r["text"] for r in records]
+    assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs] == [
+        sorted((e["start"], e["end"], e["label"]) for e in r["entities"]) for r in records
+    ]

@@ -85,7 +85,7 @@ def convert(
 def export_command(
     dataset: Path = typer.Argument(..., help="A dataset folder written by `annotate convert`."),
     fmt: ExportFormat = typer.Option(..., "--format", "-f", help="conll (IOB2, one token a line), spacy (DocBin) or jsonl (records)."),
-    out: Path = typer.Option(..., "--out", "-o", help="The file to write."),
+    out: Path = typer.Option(..., "--out", "-o", help="The file to write; for spacy, a name without .spacy is a folder of .spacy files of 2,000 documents each (flat memory)."),
     split: Optional[List[str]] = typer.Option(None, "--split", help="Only this split (repeatable; default: every split)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages on stderr but errors."),
 ) -> None:
@@ -95,6 +95,7 @@ def export_command(
     Example:
         annotate export data/news --format conll --out news.conll
         annotate export data/news --format spacy --split train --out train.spacy
+        annotate export data/news --format spacy --split train --out corpus/train
     """
     from annotate.exporters import export_dataset
 
