@@ -12,14 +12,8 @@ from typing import Any, List, Optional
 import typer
 
 from annotate.cli.app import app
-from annotate.cli.common import print_json, say
+from annotate.cli.common import TaskChoice, print_json, say
 from annotate.errors import ScoreError
-
-
-class TaskChoice(str, Enum):
-    entities = "entities"
-    quotes = "quotes"
-    events = "events"
 
 
 class TagScheme(str, Enum):
