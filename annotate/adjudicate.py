@@ -12,8 +12,13 @@ Each review task carries, as Label Studio predictions:
 A reviewer opens the task, picks or fixes a version and submits; `annotate pull` of the review
 project then gives the adjudicated gold. Tasks on which everyone agreed, and tasks with fewer
 than two annotators, are not sent (the agreed ones are returned as records, `agreed_records`,
-the gold of those tasks). Re-running adds only the disputed tasks not yet in the review project
-(matched on `data.doc_id`), so a reviewer's work is never overwritten.
+the gold of those tasks).
+
+Re-running adds the disputed tasks not yet in the review project (matched on `data.doc_id`) and
+refreshes the ones already there (`refresh_decision`): a review task that no reviewer has touched
+(no annotation, skipped or not, and no draft) gets the current predictions when they differ from
+what it carries (all its predictions are replaced: the review project is annotate's); a task a
+reviewer has touched is left as it is, so a reviewer's work is never overwritten.
 
 The majority rule (`merge_majority`), with n annotators on the task, "more than half" meaning
 a count > n / 2:
@@ -30,10 +35,11 @@ who sees both versions.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence
 
 from annotate.disagreements import document_disagreements
 from annotate.errors import AnnotateError
@@ -154,6 +160,61 @@ def review_task(data: Mapping[str, Any], records: Mapping[str, Mapping[str, Any]
     return {"data": dict(data), "predictions": predictions}
 
 
+RefreshDecision = Literal["refresh", "unchanged", "reviewed"]
+_RESULT_KEYS = ("id", "from_name", "to_name", "type", "value", "from_id", "to_id", "direction", "labels")
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """What the review project holds for one task: its id, whether a reviewer touched it, its predictions.
+
+    `reviewed` is True when the task has an annotation (submitted or skipped) or a draft;
+    each prediction is a mapping with `model_version` and `result` (and `id` when read from the server).
+    """
+
+    task_id: int
+    reviewed: bool
+    predictions: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def prediction_ids(self) -> list[int]:
+        return [int(p["id"]) for p in self.predictions if p.get("id") is not None]
+
+
+def review_state(task: Mapping[str, Any]) -> ReviewState:
+    """The `ReviewState` of one task of a snapshot export of the review project."""
+    touched = bool(task.get("annotations") or task.get("drafts")
+                   or task.get("total_annotations") or task.get("cancelled_annotations"))
+    predictions = tuple(p for p in task.get("predictions") or [] if isinstance(p, Mapping))
+    return ReviewState(int(task["id"]), touched, predictions)
+
+
+def _canonical(predictions: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """The predictions as sorted (model_version, result) strings; keys the server may add are left out."""
+    out = []
+    for prediction in predictions:
+        items = sorted(json.dumps({k: item[k] for k in _RESULT_KEYS if k in item}, sort_keys=True)
+                       for item in prediction.get("result") or [])
+        out.append((str(prediction.get("model_version") or ""), json.dumps(items)))
+    return sorted(out)
+
+
+def refresh_decision(state: ReviewState, wanted: Sequence[Mapping[str, Any]]) -> RefreshDecision:
+    """What a re-run does to a review task already sent: `reviewed` (a reviewer touched it: leave it),
+    `unchanged` (it carries the `wanted` predictions already), else `refresh` (replace its predictions).
+
+    Example:
+        >>> wanted = [{"model_version": "a", "result": []}, {"model_version": "majority", "result": []}]
+        >>> refresh_decision(ReviewState(1, False, tuple(wanted)), wanted)
+        'unchanged'
+        >>> refresh_decision(ReviewState(1, False, ()), wanted), refresh_decision(ReviewState(1, True, ()), wanted)
+        ('refresh', 'reviewed')
+    """
+    if state.reviewed:
+        return "reviewed"
+    return "unchanged" if _canonical(state.predictions) == _canonical(wanted) else "refresh"
+
+
 def detect_schema(label_config: str) -> str:
     """The name of the schema whose config in `schemas/` the project uses (`news` when none matches)."""
     from annotate.labelstudio import normalize_config
@@ -187,11 +248,15 @@ class AdjudicationResult:
     agreed: int = 0
     single: int = 0
     imported: int = 0
-    already_there: int = 0
+    already_there: int = 0  # disputed tasks already in the review project: refreshed + unchanged + left_reviewed
+    refreshed: int = 0
+    unchanged: int = 0
+    left_reviewed: int = 0
     rejects: int = 0  # items, annotations or tasks the converter set aside (see `annotate convert`)
     disputed_ids: list[str] = field(default_factory=list)
     agreed_records: list[Record] = field(default_factory=list)
     task_ids: list[int] = field(default_factory=list)  # new review task ids
+    refreshed_task_ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -205,6 +270,9 @@ class AdjudicationResult:
             "single": self.single,
             "imported": self.imported,
             "already_there": self.already_there,
+            "refreshed": self.refreshed,
+            "unchanged": self.unchanged,
+            "left_reviewed": self.left_reviewed,
             "converter_rejects": self.rejects,
             "disputed_ids": self.disputed_ids,
         }
@@ -274,7 +342,13 @@ def adjudicate_project(
                 f"The review project {review.title!r} (id {review.id}) has another label config than project "
                 f"{project.title!r} (id {project.id}); give --into a new title, or set the same config on it."
             )
-    existing = set() if created else client.existing_doc_ids(review.id)
+    existing: dict[str, list[ReviewState]] = {}
+    if not created:
+        review_export = client.export_snapshot(review.id, work_dir / f"project-{review.id}-export.json", on_progress=on_progress)
+        for _, review_task_ in read_export(review_export.path):
+            doc = (review_task_.get("data") or {}).get("doc_id")
+            if doc is not None and review_task_.get("id") is not None:
+                existing.setdefault(str(doc), []).append(review_state(review_task_))
     result = AdjudicationResult(project.id, project.title, review.id, review.title, client.project_url(review.id), created, schema_name)
 
     batch: list[dict[str, Any]] = []
@@ -306,10 +380,22 @@ def adjudicate_project(
             continue
         result.disputed += 1
         result.disputed_ids.append(doc_id)
+        wanted = review_task(data, records, schema=schema, to_result=to_result)
         if doc_id in existing:
             result.already_there += 1
+            decisions = [refresh_decision(state, wanted["predictions"]) for state in existing[doc_id]]
+            if "reviewed" in decisions:  # a reviewer has worked on it (on any copy of it): leave it alone
+                result.left_reviewed += 1
+            elif "refresh" in decisions:
+                result.refreshed += 1
+                for state, decision in zip(existing[doc_id], decisions):
+                    if decision == "refresh":
+                        client.replace_predictions(state.task_id, state.prediction_ids, wanted["predictions"])
+                        result.refreshed_task_ids.append(state.task_id)
+            else:
+                result.unchanged += 1
             continue
-        batch.append(review_task(data, records, schema=schema, to_result=to_result))
+        batch.append(wanted)
         if len(batch) >= BATCH:
             flush()
     flush()

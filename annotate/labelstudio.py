@@ -501,6 +501,19 @@ class LabelStudioClient:
                             json_body=list(tasks), retry=False)
         return [int(task_id) for task_id in (body or {}).get("task_ids") or []]
 
+    def replace_predictions(self, task_id: int, delete_ids: Sequence[int], predictions: Sequence[dict[str, Any]]) -> list[int]:
+        """Delete the task's predictions `delete_ids` (one already gone is fine), then create `predictions`
+        (each `{"model_version", "result"}`) on it; returns the new prediction ids. Creation is not retried."""
+        for prediction_id in delete_ids:
+            try:
+                self.request("deleting a prediction", "DELETE", f"api/predictions/{prediction_id}/")
+            except LabelStudioError as exc:
+                if "(HTTP 404)" not in exc.message:
+                    raise
+        return [int(self.request("creating a prediction", "POST", "api/predictions/",
+                                 json_body={"task": task_id, **prediction}, retry=False)["id"])
+                for prediction in predictions]
+
     def create_annotation(self, task_id: int, result: list[dict[str, Any]], **fields: Any) -> int:
         """Create an annotation on a task, as the UI's submit does; returns its id."""
         body = self.request("creating an annotation", "POST", f"api/tasks/{task_id}/annotations/",

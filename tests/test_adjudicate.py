@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from annotate.adjudicate import MAJORITY, merge_majority, review_task
+from annotate.adjudicate import MAJORITY, ReviewState, adjudicate_project, merge_majority, refresh_decision, review_state, review_task
 from annotate.cli import app
 from annotate.disagreements import disagreements, document_disagreements
 from annotate.records import annotation_to_record
@@ -90,6 +90,91 @@ def test_review_task_round_trips_through_the_converter() -> None:
         assert back["entities"] == [{k: e[k] for k in ("start", "end", "text", "label")} for e in expected["entities"]]
         assert [(q["start"], q["speaker"] and q["speaker"]["start"]) for q in back["quotes"]] == \
             [(q["start"], q["speaker"] and q["speaker"]["start"]) for q in expected["quotes"]]
+
+
+def test_refresh_decision() -> None:
+    schema = load_schema("news")
+    wanted = review_task({"text": TEXT, "doc_id": "d1"}, {"a": A, "b": B}, schema=schema)["predictions"]
+    # As the server gives them back: ids, and keys it adds, in another order.
+    stored = tuple({"id": 100 + i, "model_version": p["model_version"], "score": None,
+                    "result": [{**item, "origin": "prediction"} for item in reversed(p["result"])]}
+                   for i, p in enumerate(reversed(wanted)))
+    assert refresh_decision(ReviewState(1, False, stored), wanted) == "unchanged"
+    assert ReviewState(1, False, stored).prediction_ids == [100, 101, 102]
+    # b has since changed their work: the task is refreshed, unless a reviewer touched it.
+    changed = review_task({"text": TEXT, "doc_id": "d1"}, {"a": A, "b": C | {"annotator": "b"}}, schema=schema)["predictions"]
+    assert refresh_decision(ReviewState(1, False, stored), changed) == "refresh"
+    assert refresh_decision(ReviewState(1, True, stored), changed) == "reviewed"
+    # A new annotator (one more prediction), or one gone, is a change too.
+    assert refresh_decision(ReviewState(1, False, stored[:2]), wanted) == "refresh"
+    # What counts as touched by a reviewer: an annotation (skipped ones too) or a draft.
+    assert not review_state({"id": 1, "annotations": [], "drafts": [], "predictions": list(stored)}).reviewed
+    assert review_state({"id": 1, "annotations": [{"id": 5, "was_cancelled": True}]}).reviewed
+    assert review_state({"id": 1, "drafts": [{"id": 5}]}).reviewed
+
+
+def _export_task(task_id: int, doc: str, versions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {"id": task_id, "data": {"text": TEXT, "doc_id": doc}, "predictions": [], "drafts": [], "annotations": [
+        {"id": task_id * 10 + i, "completed_by": {"id": i, "email": name}, "result": _result(rec | {"id": doc}),
+         "was_cancelled": False, "updated_at": "2025-01-01T00:00:00Z"} for i, (name, rec) in enumerate(sorted(versions.items()))]}
+
+
+class FakeClient:
+    """The calls `adjudicate_project` makes, answered from memory: a source and an existing review project."""
+
+    def __init__(self, source: list[dict[str, Any]], review: list[dict[str, Any]]) -> None:
+        from annotate.labelstudio import Project
+        from annotate.schema import read_config
+
+        config = read_config("news")
+        self.projects = {"src": Project(1, "src", config, 0, 0, 0), "rev": Project(2, "rev", config, 0, 0, 0)}
+        self.exports = {1: source, 2: review}
+        self.imported: list[dict[str, Any]] = []
+        self.replaced: list[tuple[int, list[int], list[str]]] = []
+
+    def find_project(self, ref: Any, *, missing_ok: bool = False) -> Any:
+        return self.projects.get(str(ref))
+
+    def export_snapshot(self, project_id: int, dest: Path, **_: Any) -> Any:
+        from annotate.labelstudio import ExportInfo
+
+        dest.write_text(json.dumps(self.exports[project_id]), encoding="utf-8")
+        return ExportInfo(project_id, 1, dest, 0)
+
+    def import_tasks(self, project_id: int, tasks: list[dict[str, Any]]) -> list[int]:
+        self.imported.extend(tasks)
+        return list(range(900, 900 + len(tasks)))
+
+    def replace_predictions(self, task_id: int, delete_ids: list[int], predictions: list[dict[str, Any]]) -> list[int]:
+        self.replaced.append((task_id, list(delete_ids), [p["model_version"] for p in predictions]))
+        return []
+
+    def project_url(self, project_id: int) -> str:
+        return f"http://x/projects/{project_id}/data"
+
+
+def test_rerun_adds_refreshes_and_leaves_reviewed_tasks(tmp_path: Path) -> None:
+    schema = load_schema("news")
+    # d1..d4 are disputed now. In the review project: d1 sent when b agreed with a (stale, unreviewed),
+    # d2 sent as it is now (unchanged), d3 stale but annotated by a reviewer; d4 is new.
+    now = {"a": A, "b": B}
+    source = [_export_task(i, doc, now) for i, doc in enumerate(["d1", "d2", "d3", "d4"], start=1)]
+
+    def sent(task_id: int, doc: str, versions: dict[str, dict[str, Any]], **extra: Any) -> dict[str, Any]:
+        task = review_task({"text": TEXT, "doc_id": doc}, {n: r | {"id": doc} for n, r in versions.items()}, schema=schema)
+        predictions = [{"id": task_id * 10 + i, **p} for i, p in enumerate(task["predictions"])]
+        return {"id": task_id, "data": task["data"], "predictions": predictions, "annotations": [], "drafts": [], **extra}
+
+    stale = {"a": A, "b": C}
+    review = [sent(11, "d1", stale), sent(12, "d2", now), sent(13, "d3", stale, annotations=[{"id": 1, "result": []}])]
+    client = FakeClient(source, review)
+    result = adjudicate_project(client, "src", "rev", work_dir=tmp_path)  # type: ignore[arg-type]
+    assert (result.disputed, result.imported, result.refreshed, result.unchanged, result.left_reviewed) == (4, 1, 1, 1, 1)
+    assert result.already_there == 3 and result.refreshed_task_ids == [11]
+    assert client.replaced == [(11, [110, 111, 112], ["a", "b", MAJORITY])]
+    assert [t["data"]["doc_id"] for t in client.imported] == ["d4"]
+    summary = result.as_dict()
+    assert (summary["imported"], summary["refreshed"], summary["unchanged"], summary["left_reviewed"]) == (1, 1, 1, 1)
 
 
 def test_cli_disagreements(tmp_path: Path) -> None:
@@ -176,10 +261,26 @@ def test_adjudication_round_trip(labelstudio: Any, labelstudio_project: Any, lab
     again = runner.invoke(app, ["adjudicate", "--project", str(source.id), "--into", review_title, "--json"])
     assert again.exit_code == 0, again.output
     assert (json.loads(again.stdout)["imported"], json.loads(again.stdout)["already_there"]) == (0, 1)
+    assert json.loads(again.stdout)["unchanged"] == 1  # what the server stored compares equal
+
+    # b changes their work ("Bob Hill", as c): the re-run refreshes the task no reviewer has touched.
+    client.create_annotation(by_doc["d1"], _result(C), completed_by=ann_b)
+    again = runner.invoke(app, ["adjudicate", "--project", str(source.id), "--into", review_title, "--json"])
+    assert again.exit_code == 0, again.output
+    assert (json.loads(again.stdout)["imported"], json.loads(again.stdout)["refreshed"]) == (0, 1)
+    (fresh,) = json.loads(client.export_snapshot(review.id, tmp_path / "review2.json").path.read_text())
+    by_version = {p["model_version"]: p["result"] for p in fresh["predictions"]}
+    assert sorted(by_version) == versions
+    assert "Bob Hill" in {(item.get("value") or {}).get("text") for item in by_version["annotator-b@example.org"]}
 
     # A reviewer accepts a's "Bob Hill" and b's "ORG" for Kyiv, and submits.
     gold = record("reviewer", [span(0, 8, label="PERSON"), span(13, 16, label="PERSON"), span(20, 24, label="ORG")], [QUOTE_A])
     client.create_annotation(review_export[0]["id"], _result(gold))
+    # From now on a re-run leaves the task alone, whatever the annotators do.
+    client.create_annotation(by_doc["d1"], _result(B), completed_by=ann_b)
+    again = runner.invoke(app, ["adjudicate", "--project", str(source.id), "--into", review_title, "--json"])
+    assert again.exit_code == 0, again.output
+    assert (json.loads(again.stdout)["refreshed"], json.loads(again.stdout)["left_reviewed"]) == (0, 1)
 
     # Pulling the review project gives the adjudicated gold.
     pulled = tmp_path / "gold"

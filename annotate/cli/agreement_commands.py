@@ -281,7 +281,7 @@ _opt_token = typer.Option(None, "--token", help="API token (default: $LABEL_STUD
 @app.command()
 def adjudicate(
     project: str = typer.Option(..., "--project", help="The annotated project (id or title) whose disagreements are to be resolved."),
-    into: str = typer.Option(..., "--into", help="Title of the review project to create, or to add new disputed tasks to."),
+    into: str = typer.Option(..., "--into", help="Title of the review project to create, or to update: new disputed tasks added, unreviewed ones refreshed."),
     task: Optional[List[TaskChoice]] = typer.Option(None, "--task", help="Which layers count as disputed (repeatable; default: all three)."),
     agreed_out: Optional[Path] = typer.Option(None, "--agreed-out", help="Write the records of the tasks everyone agreed on here (JSONL): the gold of the tasks not sent."),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Keep the source project's raw export here (default: a temporary folder)."),
@@ -296,7 +296,9 @@ def adjudicate(
     (model_version = the annotator) and a merged proposal (model_version = majority: each span
     that more than half of the annotators marked). A reviewer accepts or fixes it in the UI;
     `annotate pull --project TITLE` then gives the adjudicated gold. Tasks on which everyone
-    agreed are not sent. Re-running adds only disputed tasks not yet in the review project.
+    agreed are not sent. Re-running adds the disputed tasks not yet in the review project and
+    refreshes the predictions of those no reviewer has touched when the annotators have changed
+    their work; tasks a reviewer annotated (or skipped, or drafted) are left alone.
 
     \b
     Example:
@@ -325,7 +327,8 @@ def adjudicate(
         f"adjudicate: {result.tasks} task(s) in project {result.source_title!r}: {result.multi_annotated} with two or more "
         f"annotators, {result.disputed} disputed, {result.agreed} agreed (not sent), {result.single} with one annotator or none "
         f"(not sent); {result.imported} imported into {result.review_title!r}"
-        + (f", {result.already_there} already there" if result.already_there else "")
+        + (f"; already there: {result.refreshed} refreshed, {result.unchanged} unchanged, "
+           f"{result.left_reviewed} left as reviewed" if result.already_there else "")
         + f" -> {result.review_url}",
         quiet=quiet,
     )
