@@ -9,7 +9,8 @@ so memory stays flat whatever the number of tasks, and writes into `out_dir`:
 - `alternates.jsonl`, `predictions.jsonl`, `drafts.jsonl`: every other annotation, prediction and
   draft, as records (nothing is lost; each written only when there is something to write);
 - `rejects.jsonl`: every item, annotation and task that did not make a record, with the reason;
-- `summary.json`: the accounting (`in = out + rejected + set aside`, checked here);
+- `summary.json`: the accounting (`in + split = out + rejected + set aside`, checked here; `split`:
+  the extra units of regions with several labels, one span per label);
 - the dataset (`datasets.load_from_disk(out_dir)`), one JSONL file of dataset rows per split and
   a dataset card `README.md` (see `annotate.dataset`).
 """
@@ -107,10 +108,10 @@ class ConversionStats:
             problems.append(f"annotations {total_in} != {sum(self.annotations_out.values())} out + {sum(self.annotations_rejected.values())} rejected")
         if sum(self.rejects["annotation"].values()) != sum(self.annotations_rejected.values()):
             problems.append("annotation rejects differ from rejected annotations")
-        for kind in ITEM_KINDS:
-            i, o, r, s = (self.items[f"{kind}_{x}"] for x in ("in", "out", "rejected", "set_aside"))
-            if i != o + r + s:
-                problems.append(f"{kind} {i} != {o} out + {r} rejected + {s} set aside")
+        for kind in ITEM_KINDS:  # a region with N labels is 1 in, N - 1 split: N units out or rejected
+            i, sp, o, r, s = (self.items[f"{kind}_{x}"] for x in ("in", "split", "out", "rejected", "set_aside"))
+            if i + sp != o + r + s:
+                problems.append(f"{kind} {i} + {sp} split != {o} out + {r} rejected + {s} set aside")
         if sum(self.rejects["item"].values()) != sum(self.items[f"{k}_rejected"] for k in ITEM_KINDS):
             problems.append("item rejects differ from rejected items")
         if problems:
@@ -118,6 +119,8 @@ class ConversionStats:
 
     def as_dict(self) -> dict[str, Any]:
         items = {k: {x: self.items[f"{k}_{x}"] for x in ("in", "out", "rejected", "set_aside")} for k in ITEM_KINDS}
+        items["regions"] = {"in": self.items["regions_in"], "split": self.items["regions_split"],
+                            **{x: self.items[f"regions_{x}"] for x in ("out", "rejected", "set_aside")}}
         return {
             "tasks": {"in": self.tasks_in, "with_record": self.tasks_out, "without_record": dict(self.tasks_without_record)},
             "annotations": {"in": dict(self.annotations_in), "out": dict(self.annotations_out), "rejected": dict(self.annotations_rejected)},
@@ -490,7 +493,8 @@ def summary_lines(summary: ConversionSummary) -> list[str]:
     for kind in ITEM_KINDS:
         n = c["items"][kind]
         if n["in"]:
-            lines.append(f"     {kind}: {n['in']} in = {n['out']} out + {n['rejected']} rejected + {n['set_aside']} in rejected annotations")
+            split = f" + {n['split']} split" if n.get("split") else ""
+            lines.append(f"     {kind}: {n['in']} in{split} = {n['out']} out + {n['rejected']} rejected + {n['set_aside']} in rejected annotations")
     for level in ("task", "annotation", "item"):
         if c["rejects"][level]:
             lines.append(f"rejected {level}s: " + ", ".join(f"{reason} {n}" for reason, n in sorted(c["rejects"][level].items())))

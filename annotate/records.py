@@ -8,7 +8,8 @@ annotation are read like this, with every label and control name taken from the 
   (`schema.entity_from_name`), a quote part (`schema.quote_from_name`: the first label is the
   quote's content, the others are the parts the quote relations name, SPEAKER and CUE), an event
   trigger (`schema.trigger_from_name`, the label is the event type) or an event argument
-  (`schema.argument_from_name`).
+  (`schema.argument_from_name`). A region with several labels is split, one span per label
+  (`_Builder.split_labels`), except where that means nothing (two quote parts, two event types).
 - `choices` items with the `id` of a region are per-region choices: a quote's kind.
 - `relation` items link two regions: quote → speaker, quote → cue (the relation label names the
   part), trigger → argument (the label is the role; with the `news` schema an entity region may
@@ -122,13 +123,17 @@ class AnnotationConversion:
         return self.counts["regions_out"]
 
     def check(self) -> None:
-        """Raise `ConversionError` unless every item that came in went out or was rejected."""
+        """Raise `ConversionError` unless every item that came in went out or was rejected.
+
+        `in + split = out + rejected + set aside`: a region with N labels is one region in, split into N
+        units (`regions_split` counts the N - 1 extra), each of which goes out or is rejected.
+        """
         c = self.counts
         for kind in ("regions", "relations", "choices", "others"):
-            if c[f"{kind}_in"] != c[f"{kind}_out"] + c[f"{kind}_rejected"] + c[f"{kind}_set_aside"]:
+            if c[f"{kind}_in"] + c[f"{kind}_split"] != c[f"{kind}_out"] + c[f"{kind}_rejected"] + c[f"{kind}_set_aside"]:
                 raise ConversionError(
                     f"task {self.record and self.record.get('task_id')}, annotation {self.annotation_id}: "
-                    f"{kind} in {c[f'{kind}_in']} != out {c[f'{kind}_out']} + rejected {c[f'{kind}_rejected']} "
+                    f"{kind} in {c[f'{kind}_in']} + split {c[f'{kind}_split']} != out {c[f'{kind}_out']} + rejected {c[f'{kind}_rejected']} "
                     f"+ set aside {c[f'{kind}_set_aside']}; this is a bug in annotate, please report it."
                 )
 
@@ -296,7 +301,8 @@ class _Builder:
         self.counts = conversion.counts
         self.regions: dict[str, Region] = {}
         self.rejected_ids: set[str] = set()
-        self.pending: list[tuple[str, RegionKind, str, dict[str, Any], dict[OffsetConvention, tuple[int, int]]]] = []
+        self.pending: list[tuple[str, RegionKind, tuple[str, ...], dict[str, Any], dict[OffsetConvention, tuple[int, int]]]] = []
+        self.split_units: dict[str, list[Region]] = {}  # region id -> the units of a split region after the first
         self._index: Utf16Index | None = None
         view = _schema_view(schema)
         self.controls = view.controls
@@ -333,22 +339,55 @@ class _Builder:
         labels = value.get("labels")
         if not isinstance(labels, list) or not labels:
             return self.reject("regions", "region without label", item)
-        if len(labels) > 1:
-            return self.reject("regions", "region with several labels", item, f"labels {shorten(labels)}")
-        label = labels[0]
         if from_name not in self.controls:
             return self.reject("regions", "unknown control", item, f"from_name {shorten(from_name)} is not in schema {self.schema.name!r}")
-        kind = self.region_kind(from_name, label)
-        if kind is None:
-            return self.reject("regions", "unknown label", item, f"label {shorten(label)} is not a label of control {from_name!r}")
         start, end, expected = _int_or_none(value.get("start")), _int_or_none(value.get("end")), value.get("text")
         if start is None or end is None:
             return self.reject("regions", "offsets are not integers", item,
                                f"start {shorten(value.get('start'))}, end {shorten(value.get('end'))}")
         if expected is not None and not isinstance(expected, str):
             return self.reject("regions", "region text is not a string", item)
+        kept = self.split_labels(region_id, from_name, labels, item)
+        if not kept:
+            return None
         readings = offset_readings(self.text, start, end, expected, index=self.index) if expected else {}
-        self.pending.append((region_id, kind, label, item, readings))
+        self.pending.append((region_id, kept[0][0], tuple(label for _, label in kept), item, readings))
+
+    def split_labels(self, region_id: str, from_name: str, labels: list[Any], item: dict[str, Any]) -> list[tuple[RegionKind, str]]:
+        """The labels of a region that become spans, as `(kind, label)`; the others are rejected, each with its reason.
+
+        One label: itself, or nothing (an unknown label, rejected). Several labels (a Labels control with
+        `choice="multiple"`, or hand-edited JSON): the region is *split*, one unit per label (counted as
+        `regions_split`, N - 1 for N labels), and each unit goes on (a span of its own) or is rejected on its
+        own (`unknown label`, `duplicate label`). A split is meaningful for entities only: a region whose
+        known labels are two quote parts (QUOTE + SPEAKER) or two event types is rejected whole.
+        """
+        known = list(dict.fromkeys(label for label in labels if self.region_kind(from_name, label) is not None))
+        kinds = {self.region_kind(from_name, label) for label in known}
+        where = f"task {self.task_id}, region {region_id!r}: labels {shorten(labels)}"
+        if len(known) > 1 and kinds != {"entity"}:
+            if kinds <= {"quote", "speaker", "cue"}:
+                self.reject("regions", "quote part with several labels", item,
+                            f"{where}; a region is one part of a quote ({', '.join(self.schema.quote_labels)}): draw one region per part")
+            elif kinds == {"trigger"}:
+                self.reject("regions", "trigger with several event types", item,
+                            f"{where}; a trigger has one event type: draw one region per event")
+            else:
+                self.reject("regions", "region with several labels", item, f"{where}; these labels cannot share one region")
+            return []
+        if len(labels) > 1:
+            self.counts["regions_split"] += len(labels) - 1
+        kept: list[tuple[RegionKind, str]] = []
+        for label in labels:
+            kind = self.region_kind(from_name, label)
+            detail = f"label {shorten(label)} is not a label of control {from_name!r}"
+            if kind is None:
+                self.reject("regions", "unknown label", item, detail if len(labels) == 1 else f"{where}: {detail}")
+            elif (kind, label) in kept:
+                self.reject("regions", "duplicate label", item, f"{where}: {label} is given twice")
+            else:
+                kept.append((kind, label))
+        return kept
 
     @property
     def index(self) -> Utf16Index:
@@ -369,7 +408,7 @@ class _Builder:
             decided = "utf16"
         elif only["codepoint"] and not only["utf16"]:
             decided = "codepoint"
-        for region_id, kind, label, item, readings in self.pending:
+        for region_id, kind, labels, item, readings in self.pending:
             value = item["value"]
             start, end, expected = value["start"], value["end"], value.get("text")
             placed: tuple[int, int] | None = None
@@ -393,20 +432,25 @@ class _Builder:
                 if expected and first >= 0 and self.text.find(expected, first + 1) < 0:
                     placed = (first, first + len(expected))
                     self.counts["repaired:relocated"] += 1
-            if placed is None:
-                self.reject(
-                    "regions", "offsets do not match the text", item,
-                    f"[{start}, {end}) reads {shorten(self.text[start:end], 30)} as code points; the region says {shorten(expected, 30)}",
-                )
-                continue
-            new_start, new_end = trim_whitespace(self.text, *placed)
-            if new_start == new_end:
-                self.reject("regions", "region is only white space", item)
+            new_start, new_end = trim_whitespace(self.text, *placed) if placed is not None else (0, 0)
+            if placed is None or new_start == new_end:
+                for label in labels:  # one reject per unit of a split region, so that the books balance
+                    if placed is None:
+                        self.reject(
+                            "regions", "offsets do not match the text", item,
+                            f"[{start}, {end}) reads {shorten(self.text[start:end], 30)} as code points; the region says {shorten(expected, 30)}"
+                            + (f" (label {label})" if len(labels) > 1 else ""),
+                        )
+                    else:
+                        self.reject("regions", "region is only white space", item, f"label {label}" if len(labels) > 1 else "")
                 continue
             if (new_start, new_end) != placed:
                 self.counts["repaired:trimmed"] += 1
             self.rejected_ids.discard(region_id)
-            self.regions[region_id] = Region(region_id, kind, label, new_start, new_end, self.text[new_start:new_end], item)
+            text = self.text[new_start:new_end]
+            self.regions[region_id] = Region(region_id, kind, labels[0], new_start, new_end, text, item)
+            if len(labels) > 1:  # a split entity region: its other labels, same offsets
+                self.split_units[region_id] = [Region(region_id, kind, label, new_start, new_end, text, item) for label in labels[1:]]
 
     # -- per-region choices
 
@@ -520,7 +564,7 @@ class _Builder:
         events: list[dict[str, Any]] = []
         for region in self.regions.values():
             if region.kind == "entity":
-                entities.append({**region.offsets(), "label": region.label})
+                entities.extend({**unit.offsets(), "label": unit.label} for unit in (region, *self.split_units.get(region.id, ())))
                 used.add(region.id)
             elif region.kind == "quote":
                 slot = parts.get(region.id, {})
@@ -546,7 +590,7 @@ class _Builder:
                 what = {"speaker": "a speaker no quote links to", "cue": "a cue no quote links to",
                         "argument": "an argument no trigger links to"}[region.kind]
                 self.reject("regions", "unlinked region", region.raw, what)
-        self.counts["regions_out"] += len(used)
+        self.counts["regions_out"] += len(used) + sum(len(self.split_units.get(i, ())) for i in used)
         entities.sort(key=lambda e: (e["start"], e["end"], e["label"]))
         quotes.sort(key=lambda q: (q["start"], q["end"]))
         events.sort(key=lambda e: (e["trigger"]["start"], e["trigger"]["end"], e["type"]))

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from test_records import tricky_export
+from test_records import multi_label_export, tricky_export
 
 runner = CliRunner()
 
@@ -34,6 +34,19 @@ def test_convert_prints_the_accounting(export: Path, tmp_path: Path) -> None:
     assert "regions: 15 in = 14 out + 1 rejected + 0 in rejected annotations" in result.stderr
     assert "rejected items: relation to a missing region 1, unknown label 1" in result.stderr
     assert (tmp_path / "ds" / "dataset_dict.json").is_file()
+
+
+def test_convert_splits_multi_label_regions(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(multi_label_export(), ensure_ascii=False), encoding="utf-8")
+    result = run("convert", str(path), "--out", str(tmp_path / "ds"))
+    assert result.exit_code == 0, result.output
+    # the arithmetic of test_records.test_multi_label_accounting: 9 regions in + 4 split = 8 out + 5 rejected
+    assert "regions: 9 in + 4 split = 8 out + 5 rejected + 0 in rejected annotations" in result.stderr
+    summary = json.loads((tmp_path / "ds" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["items"]["regions"] == {"in": 9, "split": 4, "out": 8, "rejected": 5, "set_aside": 0}
+    assert summary["labels"]["entities"] == {"GPE": 1, "LOC": 1, "ORG": 1, "PERSON": 1}
+    assert len((tmp_path / "ds" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()) == 6
 
 
 def test_convert_json_is_one_document(export: Path, tmp_path: Path) -> None:

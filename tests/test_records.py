@@ -18,6 +18,7 @@ NEWS = load_schema("news")
 
 T1 = '😀 Zelenskyy said "we will win" in  Kyiv 🎉 today.'
 T3 = "Mr. Bob 🙂 met Alice."
+T5 = 'Apple 😀 boss Tim said "hello" in Paris.'
 
 
 def tricky_export() -> list[dict[str, Any]]:
@@ -69,6 +70,35 @@ def tricky_export() -> list[dict[str, Any]]:
     ]
 
 
+def labelled(item: dict[str, Any], *labels: Any) -> dict[str, Any]:
+    """`item` (a `labels` region) with `value.labels` set to `labels` (Labels with choice="multiple", or hand-edited)."""
+    return {**item, "value": {**item["value"], "labels": list(labels)}}
+
+
+def multi_label_export() -> list[dict[str, Any]]:
+    """One task whose regions carry several labels; `test_multi_label_accounting` works out its accounting by hand."""
+    said, hello = T5.index("said"), T5.index('"hello"')
+    result = [
+        labelled(entity("e1", "GPE", T5, "Paris", utf16_offsets=True), "GPE", "LOC"),      # split: GPE and LOC
+        labelled(entity("e2", "PERSON", T5, "Tim"), "PERSON", "ALIEN"),                   # split: PERSON; ALIEN rejected
+        labelled(entity("e3", "ORG", T5, "Apple"), "ORG", "ORG"),                         # split: ORG; the second ORG rejected
+        labelled(region("q1", "quote", "QUOTE", T5, hello, hello + 7), "QUOTE", "BOGUS"),  # split: QUOTE; BOGUS rejected
+        kind("q1", "direct"),                                                             # attaches to q1's QUOTE
+        labelled(region("s1", "quote", "SPEAKER", T5, T5.index("Tim"), T5.index("Tim") + 3), "SPEAKER", "QUOTE"),  # rejected whole
+        region("s2", "quote", "SPEAKER", T5, T5.index("Tim"), T5.index("Tim") + 3),
+        region("c1", "quote", "CUE", T5, said, said + 4),
+        relation("q1", "s2", "speaker"),
+        relation("q1", "c1", "cue"),
+        relation("q1", "s1", "speaker"),                                                  # to the rejected s1
+        labelled(region("t1", "trigger", "Contact.Statement", T5, said, said + 4), "Contact.Statement", "Contact.Meet"),  # rejected whole
+        region("t2", "trigger", "Contact.Statement", T5, said, said + 4),
+        relation("t2", "e2", "Speaker"),                                                  # to a split region: once
+        relation("t2", "e1", "Place"),                                                    # to a split region: once
+    ]
+    return [{"id": 5, "data": {"text": T5, "doc_id": "doc-5"},
+             "annotations": [{"id": 501, "completed_by": {"id": 1, "email": "a@x"}, "result": result}]}]
+
+
 def convert(tasks: list[dict[str, Any]], **kw: Any) -> tuple[list[Any], ConversionStats]:
     stats = ConversionStats()
     outputs = list(iter_conversion(((f"t{i}", t) for i, t in enumerate(tasks)), schema=NEWS, stats=stats, **kw))
@@ -89,7 +119,7 @@ def test_tricky_export_accounting() -> None:
     assert c["annotations"]["rejected"] == {"cancelled": 1}
     # regions: 101 has r1..r10 = 10; 102, 7, 301, 302, 401 one each = 5; 103 and 402 none.  15 in
     #   = 14 out + 1 rejected (r8: unknown label) + 0 set aside (the cancelled one had an empty result)
-    assert c["items"]["regions"] == {"in": 15, "out": 14, "rejected": 1, "set_aside": 0}
+    assert c["items"]["regions"] == {"in": 15, "split": 0, "out": 14, "rejected": 1, "set_aside": 0}
     # relations: 5 in 101 = 4 out + 1 rejected (r5 -> "gone")
     assert c["items"]["relations"] == {"in": 5, "out": 4, "rejected": 1, "set_aside": 0}
     assert c["items"]["choices"] == {"in": 1, "out": 1, "rejected": 0, "set_aside": 0}
@@ -271,3 +301,51 @@ def test_iter_export_records_streams_gold(tmp_path: Path) -> None:
     path.write_text(json.dumps(tricky_export()), encoding="utf-8")
     assert [r["annotation_id"] for r in iter_export_records(path)] == [101, 301, 402]
     assert [r["annotator"] for r in iter_export_records(path, all_annotations=True)] == ["a@x", "b@x", "lead@x", "b@x", "5"]
+
+
+def test_multi_label_accounting() -> None:
+    outputs, stats = convert(multi_label_export())
+    c = stats.as_dict()
+    # regions: e1 e2 e3 q1 s1 s2 c1 t1 t2 = 9 in.  Split: e1 (2 labels), e2 (2), e3 (2), q1 (2) give 1 extra unit each = 4;
+    #   s1 (SPEAKER + QUOTE) and t1 (two event types) are not split: they are rejected whole.  9 + 4 = 13 units
+    #   = 8 out (e1 GPE, e1 LOC, e2 PERSON, e3 ORG, q1 QUOTE, s2, c1, t2)
+    #   + 5 rejected (e2 ALIEN, q1 BOGUS: unknown label; e3's second ORG: duplicate label; s1; t1) + 0 set aside
+    assert c["items"]["regions"] == {"in": 9, "split": 4, "out": 8, "rejected": 5, "set_aside": 0}
+    assert 9 + 4 == 8 + 5 + 0
+    # relations: 5 in = 4 out + 1 rejected (q1 -> s1, s1 rejected); the kind choice on q1 goes out
+    assert c["items"]["relations"] == {"in": 5, "out": 4, "rejected": 1, "set_aside": 0}
+    assert c["items"]["choices"] == {"in": 1, "out": 1, "rejected": 0, "set_aside": 0}
+    assert c["rejects"]["item"] == {"unknown label": 2, "duplicate label": 1, "quote part with several labels": 1,
+                                    "trigger with several event types": 1, "relation to a rejected region": 1}
+    # spans out: 4 entities (Paris twice, Tim, Apple) + quote, speaker, cue (3) + trigger and 2 arguments (3) = 10
+    assert c["spans_out"] == 10
+    assert c["record_spans"] == {"entities": 4, "quotes": 1, "events": 1, "arguments": 2}
+    # offsets: one per region placed, not one per label: 7 placed (9 less s1 and t1) = e1 in UTF-16 + 6 in code points
+    assert c["offsets"] == {"codepoint": 6, "utf16": 1}
+
+
+def test_multi_label_records_and_reasons() -> None:
+    outputs, _ = convert(multi_label_export())
+    record = next(o.record for o in outputs if o.destination == "records")
+    paris, tim = T5.index("Paris"), T5.index("Tim")
+    assert [(e["text"], e["label"]) for e in record["entities"]] == [("Apple", "ORG"), ("Tim", "PERSON"), ("Paris", "GPE"), ("Paris", "LOC")]
+    assert record["entities"][2]["start"] == record["entities"][3]["start"] == paris  # UTF-16 read once for both
+    assert [(q["text"], q["kind"], q["speaker"]["text"], q["cue"]["text"]) for q in record["quotes"]] == [('"hello"', "direct", "Tim", "said")]
+    assert record["events"] == [{"type": "Contact.Statement", "trigger": {"start": T5.index("said"), "end": T5.index("said") + 4, "text": "said"},
+                                 "arguments": [{"start": tim, "end": tim + 3, "text": "Tim", "role": "Speaker"},
+                                               {"start": paris, "end": paris + 5, "text": "Paris", "role": "Place"}]}]
+    details = {(r.reason, r.item.get("id")): r.detail for o in outputs if (r := o.reject) is not None}
+    assert details[("quote part with several labels", "s1")].startswith("task 5, region 's1': labels ['SPEAKER', 'QUOTE']")
+    assert details[("trigger with several event types", "t1")].startswith("task 5, region 't1': labels ['Contact.Statement', 'Contact.Meet']")
+    assert "is not a label of control 'entity'" in details[("unknown label", "e2")]
+    assert "ALIEN" in details[("unknown label", "e2")] and "BOGUS" in details[("unknown label", "q1")]
+    assert details[("duplicate label", "e3")] == "task 5, region 'e3': labels ['ORG', 'ORG']: ORG is given twice"
+
+
+def test_multi_label_region_with_bad_offsets_rejects_each_unit() -> None:
+    item = labelled({"id": "x", "from_name": "entity", "type": "labels", "value": {"start": 0, "end": 3, "text": "Zed"}}, "PERSON", "ORG")
+    conv = convert_one("Bob said.", [item])
+    # 1 in + 1 split = 0 out + 2 rejected (one per label, both "offsets do not match the text")
+    assert (conv.counts["regions_in"], conv.counts["regions_split"], conv.counts["regions_rejected"]) == (1, 1, 2)
+    assert [r.reason for r in conv.rejects] == ["offsets do not match the text"] * 2
+    conv.check()
