@@ -272,6 +272,44 @@ def test_cli_agree_json(tmp_path: Path) -> None:
     assert document["annotators_without_shared_tasks"] == ["c"]
 
 
+AGREE_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "agree.schema.json"
+
+
+def test_cli_agree_json_validates_against_its_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads(AGREE_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    rows = write_rows(tmp_path / "rows.jsonl", HAND)
+    gold = write_rows(tmp_path / "gold.jsonl", [r for r in HAND if r["annotator"] in ("b", "c")])
+    documents = []
+    for extra in ([], ["--gold", str(gold)]):  # human_ceiling null, then a list
+        result = runner.invoke(app, ["agree", str(rows), "--task", "entities", "--json", *extra])
+        assert result.exit_code == 0, result.output
+        documents.append(json.loads(result.stdout))
+    assert documents[0]["human_ceiling"] is None and documents[1]["human_ceiling"]
+    # The hand-made example has a pair without a shared task (a x c: null span figures), and labels nobody used.
+    assert any(pair["strict"] is None for pair in documents[1]["pairs"])
+    for document in documents:
+        assert not list(validator.iter_errors(document))
+
+    # Broken documents do not validate: each error found where it is.
+    good = documents[1]
+    broken = [
+        ({k: v for k, v in good.items() if k != "alpha"}, "alpha"),
+        ({**good, "pairs": [{**good["pairs"][0], "kappa": {"overall": 1.5, "per_label": {}}}]}, "kappa"),
+        ({**good, "pairs": [{**good["pairs"][0], "strict": {"overall": {"f1": 0.5}, "per_label": {}}}]}, "strict"),
+        ({**good, "manifest": {**good["manifest"], "sha256": "abc"}}, "sha256"),
+        ({**good, "human_ceiling": [{**good["human_ceiling"][0], "f1": "0.5"}]}, "human_ceiling"),
+        ({**good, "f1": 0.5}, "f1"),  # a key the schema does not document
+    ]
+    for document, where in broken:
+        errors = list(validator.iter_errors(document))
+        assert errors, where
+        assert any(where in json.dumps(list(e.absolute_path)) + e.message for e in errors), (where, [e.message for e in errors])
+
+
 def test_cli_agree_table_html_and_gold(tmp_path: Path) -> None:
     rows = write_rows(tmp_path / "rows.jsonl", HAND)
     gold = write_rows(tmp_path / "gold.jsonl", [{"id": "d1", "text": T1, "entities": HAND[0]["entities"]}])
