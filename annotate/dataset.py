@@ -495,7 +495,8 @@ def write_card(out_dir: Path, summary: ConversionSummary, schema: Schema) -> Pat
     ]
     for kind, n in c["items"].items():
         if n["in"]:
-            lines.append(f"- {kind}: {n['in']} in = {n['out']} out + {n['rejected']} rejected + {n['set_aside']} in rejected annotations")
+            split = f" + {n['split']} split" if n.get("split") else ""
+            lines.append(f"- {kind}: {n['in']} in{split} = {n['out']} out + {n['rejected']} rejected + {n['set_aside']} in rejected annotations")
     lines += [
         f"- rejected items by reason: {c['rejects']['item'] or 'none'} (see `rejects.jsonl`)",
         f"- repairs: {c['repairs'] or 'none'}; offsets by convention: {c['offsets'] or 'none'}",

@@ -47,6 +47,9 @@ def test_convert_splits_multi_label_regions(tmp_path: Path) -> None:
     assert summary["counts"]["items"]["regions"] == {"in": 9, "split": 4, "out": 8, "rejected": 5, "set_aside": 0}
     assert summary["labels"]["entities"] == {"GPE": 1, "LOC": 1, "ORG": 1, "PERSON": 1}
     assert len((tmp_path / "ds" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()) == 6
+    # the card balances too: 9 in + 4 split = 8 out + 5 rejected + 0
+    card = (tmp_path / "ds" / "README.md").read_text(encoding="utf-8")
+    assert "- regions: 9 in + 4 split = 8 out + 5 rejected + 0 in rejected annotations" in card
 
 
 def test_convert_json_is_one_document(export: Path, tmp_path: Path) -> None:
