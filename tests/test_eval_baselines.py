@@ -121,7 +121,7 @@ def test_eval_baselines_script(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     doc = json.loads(run.stdout)
-    assert set(doc) == {"news", "wiki"}
+    assert set(doc) == {"news", "wiki", "quotes"}
     news = doc["news"]
     assert news["eval"]["gold_entities"] + doc["wiki"]["eval"]["gold_entities"] == 1075
     lm = news["manifest"]["label_map"]
@@ -130,3 +130,12 @@ def test_eval_baselines_script(tmp_path: Path) -> None:
     strict = news["entities"]["strict"]["micro"]
     assert strict["possible"] == news["eval"]["gold_entities"] and strict["actual"] == lm["pred"]["spans_out"]
     assert strict["f1_ci"] is not None and strict["f1"] < 0.9  # held out: nowhere near the seed's 100%
+    quotes = doc["quotes"]
+    assert quotes["eval"]["units"] == quotes["manifest"]["documents"] == 25
+    assert quotes["eval"]["kinds"] == {"direct": 18, "indirect": 18, "mixed": 4}
+    assert quotes["manifest"]["unit"] == "document" and quotes["manifest"]["bootstrap"] == 50
+    for metric in ("content_exact", "content_overlap", "speaker_e2e", "cue_exact"):
+        micro = quotes["quotes"][metric]["micro"]
+        assert micro["f1_ci"] is not None and micro["f1_ci"][0] <= micro["f1"] <= micro["f1_ci"][1], metric
+    assert quotes["quotes"]["content_exact"]["micro"]["possible"] == 40
+    assert (tmp_path / "quotes.pred.jsonl").is_file() and (tmp_path / "quotes.score.json").is_file()
