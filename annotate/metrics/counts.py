@@ -12,7 +12,11 @@ expected (scikit-learn's `f1_score` gives the same: `2 tp / (2 tp + fp + fn)`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Literal, Mapping, Optional
+from typing import TYPE_CHECKING, Iterable, Literal, Mapping, Optional
+
+if TYPE_CHECKING:  # annotations only: this module stays free of numpy at run time
+    import numpy as np
+    import numpy.typing as npt
 
 Credit = Literal["exact", "half_partial"]
 
@@ -134,3 +138,14 @@ class Block:
             "macro": {**self.macro, "labels": len(self.per_label)},
             "per_label": {label: score.as_dict() for label, score in sorted(self.per_label.items())},
         }
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure: its scores, and counts per document (units, 5) and per document and label."""
+
+    name: str
+    block: Block
+    doc_counts: npt.NDArray[np.int64]
+    doc_label_counts: npt.NDArray[np.int64]
+    labels: tuple[str, ...]

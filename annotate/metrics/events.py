@@ -17,13 +17,11 @@ type and so no per-label breakdown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import numpy as np
-import numpy.typing as npt
 
-from annotate.metrics.counts import Block, Counts, prf
+from annotate.metrics.counts import Block, Counts, Measure, prf
 
 Record = dict[str, Any]
 Tuple_ = tuple[Any, ...]
@@ -43,15 +41,6 @@ MEASURES: dict[str, Callable[[Record], Iterable[tuple[str, Tuple_]]]] = {
 }
 
 
-@dataclass(frozen=True)
-class EventMeasure:
-    name: str
-    block: Block
-    doc_counts: npt.NDArray[np.int64]
-    doc_label_counts: npt.NDArray[np.int64]
-    labels: tuple[str, ...]
-
-
 def _tuples(record: Record, measure: str) -> set[tuple[str, Tuple_]]:
     out: set[tuple[str, Tuple_]] = set()
     for event in record.get("events", []):
@@ -59,7 +48,7 @@ def _tuples(record: Record, measure: str) -> set[tuple[str, Tuple_]]:
     return out
 
 
-def score_events(gold: list[Record], pred: list[Record]) -> dict[str, EventMeasure]:
+def score_events(gold: list[Record], pred: list[Record]) -> dict[str, Measure]:
     """Score predicted events against gold, documents paired by position.
 
     Example:
@@ -75,7 +64,7 @@ def score_events(gold: list[Record], pred: list[Record]) -> dict[str, EventMeasu
     n_docs = len(gold)
     labels = sorted({ev["type"] for r in list(gold) + list(pred) for ev in r.get("events", [])})
     index = {label: i for i, label in enumerate(labels)}
-    out: dict[str, EventMeasure] = {}
+    out: dict[str, Measure] = {}
     for measure in MEASURES:
         doc_counts = np.zeros((n_docs, 5), dtype=np.int64)
         doc_label = np.zeros((n_docs, max(len(labels), 1), 5), dtype=np.int64)
@@ -93,5 +82,5 @@ def score_events(gold: list[Record], pred: list[Record]) -> dict[str, EventMeasu
         if measure != "trigger_identification":
             per_label = {label: prf(Counts(*(int(x) for x in totals[index[label]]))) for label in labels}
         block = Block(micro=prf(Counts(*(int(x) for x in doc_counts.sum(axis=0)))), per_label=per_label)
-        out[measure] = EventMeasure(measure, block, doc_counts, doc_label, tuple(labels))
+        out[measure] = Measure(measure, block, doc_counts, doc_label, tuple(labels))
     return out

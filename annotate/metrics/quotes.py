@@ -25,23 +25,12 @@ from typing import Any, Optional
 import numpy as np
 import numpy.typing as npt
 
-from annotate.metrics.counts import Block, Counts, prf
+from annotate.metrics.counts import Block, Counts, Measure, prf
 from annotate.metrics.matching import CORRECT, MISSED, PARTIAL, SPURIOUS, Matches, match_spans
 from annotate.metrics.spanarrays import SpanArrays, common_labels
 
 ANY_OVERLAP = 1e-9  # min_overlap percentage that accepts any overlap
 Record = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One measure: its scores, and counts per document (units, 5) and per document and label."""
-
-    name: str
-    block: Block
-    doc_counts: npt.NDArray[np.int64]
-    doc_label_counts: npt.NDArray[np.int64]
-    labels: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
