@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 TASK_KEYS = ("entities", "quotes", "events")
+COUNT_KEYS = ("correct", "incorrect", "partial", "missed", "spurious")  # the count columns of every table
 # The measure a task is summed up by: the scorer's default `--measure` (strict = conlleval).
 HEADLINE_MEASURE = {"entities": "strict", "quotes": "content_overlap", "events": "argument_classification"}
 

@@ -11,7 +11,7 @@ from html import escape
 from pathlib import PurePath
 from typing import Any, Sequence
 
-from annotate.reports import ci, error_heading, headlines, is_prf, malformed_lines, pct, tasks
+from annotate.reports import COUNT_KEYS, ci, error_heading, headlines, is_prf, malformed_lines, pct, tasks
 
 STYLE = """
 *{box-sizing:border-box}
@@ -37,7 +37,6 @@ details{margin:.3em 0 1.2em}summary{cursor:pointer;color:#345;font-weight:600}
 """
 BAR_WIDTH = 120  # px; every bar of the page has this width at 100 %
 
-PRF_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious")
 
 
 def _bar(value: Any) -> str:
@@ -150,10 +149,10 @@ def _micro_table(measures: dict[str, Any], primary: str) -> str:
         rows.append(
             f'<tr{" class=head" if name == primary else ""}><td>{escape(name)}</td><td>{_bar(u["f1"])} '
             f'<span class=ci>{ci(u)}</span></td><td>{pct(u["precision"])}</td><td>{pct(u["recall"])}</td>'
-            f"<td>{pct(block['macro']['f1'])}</td>" + "".join(f"<td>{u[k]}</td>" for k in PRF_COLUMNS) + "</tr>"
+            f"<td>{pct(block['macro']['f1'])}</td>" + "".join(f"<td>{u[k]}</td>" for k in COUNT_KEYS) + "</tr>"
         )
     return ('<div class="scroll"><table><tr><th>measure</th><th>F1</th><th>P</th><th>R</th><th>macro F1</th>'
-            + "".join(f"<th>{k}</th>" for k in PRF_COLUMNS) + "</tr>" + "".join(rows) + "</table></div>")
+            + "".join(f"<th>{k}</th>" for k in COUNT_KEYS) + "</tr>" + "".join(rows) + "</table></div>")
 
 
 def _label_table(task: str, name: str, block: dict[str, Any]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotate.reports import ci, is_prf, malformed_lines, pct, tasks
+from annotate.reports import COUNT_KEYS, ci, is_prf, malformed_lines, pct, tasks
 
 
 def render_markdown(document: dict[str, Any]) -> str:
@@ -38,7 +38,7 @@ def render_markdown(document: dict[str, Any]) -> str:
             u = block["micro"]
             lines.append(
                 f"| {name} | {pct(u['precision'])} | {pct(u['recall'])} | {pct(u['f1'])} | {ci(u)} | {pct(block['macro']['f1'])} | "
-                + " | ".join(str(u[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious"))
+                + " | ".join(str(u[k]) for k in COUNT_KEYS)
                 + " |"
             )
         lines.append("")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from annotate.reports import ci, error_heading, is_prf, malformed_lines, pct, tasks
+from annotate.reports import COUNT_KEYS, ci, error_heading, is_prf, malformed_lines, pct, tasks
 
-COUNT_KEYS = ("correct", "incorrect", "partial", "missed", "spurious")
 SHORT = {"correct": "cor", "incorrect": "inc", "partial": "par", "missed": "mis", "spurious": "spu", "possible": "gold", "actual": "pred"}
 
 
